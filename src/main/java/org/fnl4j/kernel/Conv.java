@@ -1,10 +1,25 @@
 package org.fnl4j.kernel;
 
 /**
- * 2-D convolution kernels, NCHW float32, shapes as in {@link ConvShape}.
+ * 2-D convolution kernels, NCHW float32, shapes as in {@link ConvShape}: x (N, C, H, W),
+ * w (O, C/groups, kh, kw), bias (O), y and dy (N, O, outH, outW).
  *
  * <p>Forward overwrites its output; the three gradients <b>accumulate</b> ({@code +=}) into theirs,
  * which is what a reverse-mode tape needs. Arrays are read from the given offsets, contiguous.
+ *
+ * <p>Which implementation runs (chosen per call from the shape):
+ * <ul>
+ *   <li>depthwise (groups &gt; 1 with one input channel per group): {@link ConvDepthwise}, direct loops;
+ *   <li>forward and weight gradient otherwise: {@link ConvImplicit}, an implicit GEMM that reads the
+ *       taps as shifted windows of one padded copy of each image (any stride, padding, dilation,
+ *       kernel size including 1×k and k×1, groups); this includes 1×1 convolutions, whose "copy" is
+ *       the plane itself;
+ *   <li>input gradient: {@link ConvImplicit} when the stride is 1 on both axes, otherwise
+ *       {@link ConvIm2col} (Wᵀ·dY through {@link Gemm#sgemm}, then col2im).
+ * </ul>
+ * Threads: work is split over images (forward, input gradient) or over a fixed number of image
+ * chunks whose partial weight gradients are added in chunk order, so every result is
+ * bit-identical at any thread count.
  */
 public final class Conv {
     private Conv() {}
@@ -15,21 +30,49 @@ public final class Conv {
      */
     public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff,
                                float[] bias, int bOff, float[] y, int yOff) {
-        ConvReference.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+        check("forward", "x", x, xOff, s.inputSize(), s);
+        check("forward", "w", w, wOff, s.weightSize(), s);
+        if (bias != null) {
+            check("forward", "bias", bias, bOff, s.outChannels(), s);
+        }
+        check("forward", "y", y, yOff, s.outputSize(), s);
+        if (depthwise(s)) {
+            ConvDepthwise.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+        } else {
+            ConvImplicit.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+        }
     }
 
-    /** dx += conv_transpose(dy, w). dy: (N, O, outH, outW); dx: (N, C, H, W). */
+    /** dx += conv_transpose(dy, w). dy: (N, O, outH, outW); w: (O, C/g, kh, kw); dx: (N, C, H, W). */
     public static void backwardInput(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
-        ConvReference.backwardInput(s, dy, dyOff, w, wOff, dx, dxOff);
+        check("backwardInput", "dy", dy, dyOff, s.outputSize(), s);
+        check("backwardInput", "w", w, wOff, s.weightSize(), s);
+        check("backwardInput", "dx", dx, dxOff, s.inputSize(), s);
+        if (depthwise(s)) {
+            ConvDepthwise.backwardInput(s, dy, dyOff, w, wOff, dx, dxOff);
+        } else if (s.strideH() == 1 && s.strideW() == 1) {
+            ConvImplicit.backwardInput(s, dy, dyOff, w, wOff, dx, dxOff);
+        } else {
+            ConvIm2col.backwardInput(s, dy, dyOff, w, wOff, dx, dxOff);
+        }
     }
 
-    /** dw += correlation of x with dy. dw: (O, C/g, kh, kw). */
+    /** dw += correlation of x with dy. x: (N, C, H, W); dy: (N, O, outH, outW); dw: (O, C/g, kh, kw). */
     public static void backwardWeight(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        ConvReference.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+        check("backwardWeight", "x", x, xOff, s.inputSize(), s);
+        check("backwardWeight", "dy", dy, dyOff, s.outputSize(), s);
+        check("backwardWeight", "dw", dw, dwOff, s.weightSize(), s);
+        if (depthwise(s)) {
+            ConvDepthwise.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+        } else {
+            ConvImplicit.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+        }
     }
 
-    /** db[o] += sum of dy over batch and pixels. db: (O). */
+    /** db[o] += sum of dy over batch and pixels. dy: (N, O, outH, outW); db: (O). */
     public static void backwardBias(ConvShape s, float[] dy, int dyOff, float[] db, int dbOff) {
+        check("backwardBias", "dy", dy, dyOff, s.outputSize(), s);
+        check("backwardBias", "db", db, dbOff, s.outChannels(), s);
         int plane = s.outH() * s.outW();
         for (int n = 0; n < s.batch(); n++) {
             for (int o = 0; o < s.outChannels(); o++) {
@@ -40,6 +83,20 @@ public final class Conv {
                 }
                 db[dbOff + o] += sum;
             }
+        }
+    }
+
+    static boolean depthwise(ConvShape s) {
+        return s.groups() > 1 && s.inPerGroup() == 1;
+    }
+
+    private static void check(String op, String name, float[] a, int off, long size, ConvShape s) {
+        if (a == null) {
+            throw new IllegalArgumentException("Conv." + op + ": " + name + " is null (shape " + s + ")");
+        }
+        if (off < 0 || off + size > a.length) {
+            throw new IllegalArgumentException("Conv." + op + ": " + name + " needs " + size + " floats from offset "
+                    + off + " but has length " + a.length + " (shape " + s + ")");
         }
     }
 }

@@ -1,0 +1,365 @@
+package org.fnl4j.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Implicit-GEMM convolution: no im2col matrix, the taps are read as shifted windows of one
+ * rearranged copy of each input image. Same contract and shapes as {@link Conv}: x (N, C, H, W),
+ * w (O, C/g, kh, kw), y and dy (N, O, outH, outW).
+ *
+ * <h2>Layout</h2>
+ * Per image and group the source planes are copied once into a buffer holding, per channel,
+ * {@code sh·sw} zero-padded <i>phase planes</i> of hs × ws floats (phase (a,b) holds padded pixel
+ * (r·sh + a, t·sw + b) at (r, t); for stride 1 it is just the zero-padded plane). An output
+ * pixel (i, j) gets the flat index q = i·ws + j, and tap (c, u, v) reads the buffer at
+ * {@code offs[(c·kh + u)·kw + v] + q}, a constant shift. The output is computed over all q in
+ * {@code [0, outH·ws)} rounded up to whole vectors; the columns j ≥ outW are discarded. So the
+ * convolution is a GEMM whose "B panel" is the source buffer itself: the micro-kernel
+ * ({@link ConvKernel}) broadcasts one weight and FMAs it into vectors of output pixels.
+ *
+ * <ul>
+ *   <li>forward: out(O × q) = W(O × C·kh·kw) · shifted source, any stride/padding/dilation/groups;
+ *   <li>input gradient, stride 1 only: the same loop on the output gradient padded by
+ *       {@code (k-1)·dil - pad} (cropped when negative) with the weights flipped and transposed;
+ *   <li>weight gradient: dW(O × C·kh·kw) = dY · shifted sourceᵀ, lane-wise partial sums, reduced
+ *       once per fixed chunk of images; chunk partials are added in chunk order, so the result does
+ *       not depend on the thread count.
+ * </ul>
+ * The copy costs one pass over the input per image (im2col costs kh·kw passes plus a GEMM re-read).
+ */
+public final class ConvImplicit {
+    /** The micro-kernel in use: the Vector API one when SIMD is active, otherwise the scalar twin. */
+    static final ConvKernel KERNEL = Kernels.select("org.fnl4j.kernel.simd.SimdConvKernel",
+            ConvKernel.class, new ScalarConvKernel());
+
+    private static final int MR = ConvKernel.MR, NR = ConvKernel.NR;
+
+    /** Fixed number of image chunks of the weight gradient (independent of the thread count). */
+    static final int WEIGHT_CHUNKS = 16;
+
+    private ConvImplicit() {}
+
+    /** y = conv(x, w) + bias (overwrites y), with the kernel selected at class init. */
+    public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff,
+                               float[] bias, int bOff, float[] y, int yOff) {
+        forward(KERNEL, s, x, xOff, w, wOff, bias, bOff, y, yOff);
+    }
+
+    /** dx += conv_transpose(dy, w); stride 1 on both axes only. */
+    public static void backwardInput(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+        backwardInput(KERNEL, s, dy, dyOff, w, wOff, dx, dxOff);
+    }
+
+    /** dw += correlation of x with dy. */
+    public static void backwardWeight(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
+        backwardWeight(KERNEL, s, x, xOff, dy, dyOff, dw, dwOff);
+    }
+
+    static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
+                        float[] bias, int bOff, float[] y, int yOff) {
+        int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
+        int oh = s.outH(), ow = s.outW();
+        Plan plan = new Plan(cg, s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
+                s.strideH(), s.strideW(), s.dilH(), s.dilW(), oh, ow, kern.lanes());
+        int blocks = (og + MR - 1) / MR;
+        float[] packed = new float[groups * blocks * plan.k * MR];
+        for (int g = 0; g < groups; g++) {
+            for (int o = 0; o < og; o++) {
+                int dst = (g * blocks + o / MR) * plan.k * MR + o % MR;
+                int src = wOff + (g * og + o) * plan.k;
+                for (int k = 0; k < plan.k; k++) {
+                    packed[dst + k * MR] = w[src + k];
+                }
+            }
+        }
+        int inPlane = s.inH() * s.inW(), outPlane = oh * ow;
+        forChunks(s.batch(), n -> {
+            Scratch sc = Scratch.get();
+            float[] buf = sc.src(plan.bufLen);
+            float[] out = sc.out(blocks * MR * plan.qRound);
+            for (int g = 0; g < groups; g++) {
+                plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf);
+                plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
+                for (int o = 0; o < og; o++) {
+                    int oc = g * og + o;
+                    float b = bias == null ? 0f : bias[bOff + oc];
+                    int yb = yOff + (n * s.outChannels() + oc) * outPlane;
+                    int ob = o * plan.qRound;
+                    for (int i = 0; i < oh; i++) {
+                        for (int j = 0; j < ow; j++) {
+                            y[yb + i * ow + j] = out[ob + i * plan.ws + j] + b;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void backwardInput(ConvKernel kern, ConvShape s, float[] dy, int dyOff, float[] w, int wOff,
+                              float[] dx, int dxOff) {
+        if (s.strideH() != 1 || s.strideW() != 1) {
+            throw new IllegalArgumentException("ConvImplicit.backwardInput: needs stride 1x1, got "
+                    + s.strideH() + "x" + s.strideW() + " (use Conv.backwardInput)");
+        }
+        int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
+        int kh = s.kh(), kw = s.kw(), khw = kh * kw;
+        int oh = s.outH(), ow = s.outW(), ih = s.inH(), iw = s.inW();
+        // dx is the stride-1 correlation of dy, padded by (k-1)*dil - pad, with w flipped in space
+        // and transposed in channels.
+        Plan plan = new Plan(og, oh, ow, (kh - 1) * s.dilH() - s.padH(), (kw - 1) * s.dilW() - s.padW(),
+                kh, kw, 1, 1, s.dilH(), s.dilW(), ih, iw, kern.lanes());
+        int blocks = (cg + MR - 1) / MR;
+        float[] packed = new float[groups * blocks * plan.k * MR];
+        for (int g = 0; g < groups; g++) {
+            for (int c = 0; c < cg; c++) {
+                int dst = (g * blocks + c / MR) * plan.k * MR + c % MR;
+                for (int o = 0; o < og; o++) {
+                    int src = wOff + ((g * og + o) * cg + c) * khw;
+                    for (int t = 0; t < khw; t++) {
+                        packed[dst + (o * khw + t) * MR] = w[src + khw - 1 - t];
+                    }
+                }
+            }
+        }
+        int inPlane = ih * iw, outPlane = oh * ow;
+        forChunks(s.batch(), n -> {
+            Scratch sc = Scratch.get();
+            float[] buf = sc.src(plan.bufLen);
+            float[] out = sc.out(blocks * MR * plan.qRound);
+            for (int g = 0; g < groups; g++) {
+                plan.fill(dy, dyOff + (n * s.outChannels() + g * og) * outPlane, buf);
+                plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
+                for (int c = 0; c < cg; c++) {
+                    int xb = dxOff + (n * s.inChannels() + g * cg + c) * inPlane;
+                    int ob = c * plan.qRound;
+                    for (int i = 0; i < ih; i++) {
+                        for (int j = 0; j < iw; j++) {
+                            dx[xb + i * iw + j] += out[ob + i * plan.ws + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void backwardWeight(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] dy, int dyOff,
+                               float[] dw, int dwOff) {
+        int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
+        int oh = s.outH(), ow = s.outW();
+        int lanes = kern.lanes();
+        Plan plan = new Plan(cg, s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
+                s.strideH(), s.strideW(), s.dilH(), s.dilW(), oh, ow, lanes);
+        int oBlocks = (og + MR - 1) / MR, kBlocks = plan.kRound / NR;
+        int blockSize = MR * NR * lanes;
+        int accLen = groups * oBlocks * kBlocks * blockSize;
+        int chunks = Math.min(s.batch(), WEIGHT_CHUNKS);
+        int total = s.outChannels() * plan.k;
+        float[][] partial = new float[chunks][total];
+        int inPlane = s.inH() * s.inW(), outPlane = oh * ow;
+        int qr = plan.qRound;
+        forChunks(chunks, chunk -> {
+            Scratch sc = Scratch.get();
+            float[] buf = sc.src(plan.bufLen);
+            float[] dyq = sc.out(oBlocks * MR * qr);
+            float[] acc = sc.acc(accLen);
+            Arrays.fill(acc, 0, accLen, 0f);
+            int n0 = chunkStart(s.batch(), chunks, chunk), n1 = chunkStart(s.batch(), chunks, chunk + 1);
+            for (int n = n0; n < n1; n++) {
+                for (int g = 0; g < groups; g++) {
+                    plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf);
+                    // dY in the same flat layout as the output of forward, zero in the discarded columns.
+                    Arrays.fill(dyq, 0, oBlocks * MR * qr, 0f);
+                    for (int o = 0; o < og; o++) {
+                        int src = dyOff + (n * s.outChannels() + g * og + o) * outPlane;
+                        for (int i = 0; i < oh; i++) {
+                            System.arraycopy(dy, src + i * ow, dyq, o * qr + i * plan.ws, ow);
+                        }
+                    }
+                    for (int ob = 0; ob < oBlocks; ob++) {
+                        for (int kb = 0; kb < kBlocks; kb++) {
+                            kern.weightBlock(plan.qVecs, dyq, ob * MR * qr, qr, buf, 0, plan.offs, kb * NR,
+                                    acc, ((g * oBlocks + ob) * kBlocks + kb) * blockSize);
+                        }
+                    }
+                }
+            }
+            float[] part = partial[chunk];
+            for (int g = 0; g < groups; g++) {
+                for (int o = 0; o < og; o++) {
+                    for (int k = 0; k < plan.k; k++) {
+                        int a = ((g * oBlocks + o / MR) * kBlocks + k / NR) * blockSize
+                                + ((o % MR) * NR + k % NR) * lanes;
+                        float sum = 0f;
+                        for (int l = 0; l < lanes; l++) {
+                            sum += acc[a + l];
+                        }
+                        part[(g * og + o) * plan.k + k] = sum;
+                    }
+                }
+            }
+        });
+        addPartials(partial, dw, dwOff);
+    }
+
+    /** dst[off + i] += partial[0][i] + partial[1][i] + ..., summed in chunk order. */
+    static void addPartials(float[][] partial, float[] dst, int off) {
+        int total = partial[0].length;
+        for (int i = 0; i < total; i++) {
+            float sum = partial[0][i];
+            for (int c = 1; c < partial.length; c++) {
+                sum += partial[c][i];
+            }
+            dst[off + i] += sum;
+        }
+    }
+
+    /** First item of chunk {@code chunk} of {@code total} items split into {@code chunks} near-equal runs. */
+    static int chunkStart(int total, int chunks, int chunk) {
+        int base = total / chunks, extra = total % chunks;
+        return chunk * base + Math.min(chunk, extra);
+    }
+
+    /** Runs body(0..chunks-1); each chunk's work depends only on its index. */
+    static void forChunks(int chunks, java.util.function.IntConsumer body) {
+        for (int i = 0; i < chunks; i++) {
+            body.accept(i);
+        }
+    }
+
+    /**
+     * The geometry of one shifted-window correlation: {@code channels} source planes of
+     * srcH × srcW, placed at (padT, padL) in a zero canvas (negative: cropped), read with the given
+     * kernel, stride and dilation into an outH × outW output.
+     */
+    static final class Plan {
+        final int channels, srcH, srcW, padT, padL, sh, sw;
+        final int hp, wp, hs, ws, phasePlane, chanStride;
+        /** Flat output extent outH·ws, its vector count and its rounding up to whole vectors. */
+        final int q, qVecs, qRound;
+        /** Reduction length channels·kh·kw and its rounding up to a multiple of NR. */
+        final int k, kRound;
+        /** Source-buffer shift of each tap (c, u, v) at index (c·kh + u)·kw + v; padding entries are 0. */
+        final int[] offs;
+        final int bufLen;
+
+        Plan(int channels, int srcH, int srcW, int padT, int padL, int kh, int kw, int sh, int sw,
+             int dh, int dw, int outH, int outW, int lanes) {
+            this.channels = channels;
+            this.srcH = srcH;
+            this.srcW = srcW;
+            this.padT = padT;
+            this.padL = padL;
+            this.sh = sh;
+            this.sw = sw;
+            hp = (outH - 1) * sh + (kh - 1) * dh + 1;
+            wp = (outW - 1) * sw + (kw - 1) * dw + 1;
+            hs = (hp + sh - 1) / sh;
+            ws = (wp + sw - 1) / sw;
+            phasePlane = hs * ws;
+            chanStride = sh * sw * phasePlane;
+            q = outH * ws;
+            qVecs = (q + lanes - 1) / lanes;
+            qRound = qVecs * lanes;
+            k = channels * kh * kw;
+            kRound = (k + NR - 1) / NR * NR;
+            offs = new int[kRound];
+            int maxOff = 0;
+            for (int c = 0; c < channels; c++) {
+                for (int u = 0; u < kh; u++) {
+                    for (int v = 0; v < kw; v++) {
+                        int ru = u * dh, rv = v * dw;
+                        int off = c * chanStride + ((ru % sh) * sw + rv % sw) * phasePlane + (ru / sh) * ws + rv / sw;
+                        offs[(c * kh + u) * kw + v] = off;
+                        maxOff = Math.max(maxOff, off);
+                    }
+                }
+            }
+            long len = Math.max((long) channels * chanStride, (long) maxOff + qRound);
+            if (len > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("conv2d: one image of " + channels + " channels of "
+                        + hp + "x" + wp + " (padded) is too large for a float[] buffer");
+            }
+            bufLen = (int) len;
+        }
+
+        /** Copies the planes starting at in[inOff] (channel-major, srcH × srcW each) into buf. */
+        void fill(float[] in, int inOff, float[] buf) {
+            for (int c = 0; c < channels; c++) {
+                int plane = inOff + c * srcH * srcW;
+                for (int a = 0; a < sh; a++) {
+                    for (int b = 0; b < sw; b++) {
+                        int base = c * chanStride + (a * sw + b) * phasePlane;
+                        for (int r = 0; r < hs; r++) {
+                            int prow = r * sh + a, srow = prow - padT, dst = base + r * ws;
+                            if (prow >= hp || srow < 0 || srow >= srcH) {
+                                Arrays.fill(buf, dst, dst + ws, 0f);
+                                continue;
+                            }
+                            int rowStart = plane + srow * srcW;
+                            if (sw == 1) {
+                                int lo = Math.min(ws, Math.max(0, padL));
+                                int hi = Math.max(lo, Math.min(ws, padL + srcW));
+                                Arrays.fill(buf, dst, dst + lo, 0f);
+                                System.arraycopy(in, rowStart + lo - padL, buf, dst + lo, hi - lo);
+                                Arrays.fill(buf, dst + hi, dst + ws, 0f);
+                            } else {
+                                for (int t = 0; t < ws; t++) {
+                                    int pcol = t * sw + b, scol = pcol - padL;
+                                    buf[dst + t] = pcol < wp && scol >= 0 && scol < srcW ? in[rowStart + scol] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Reads past the planes only feed discarded columns, but must not be stale NaNs.
+            Arrays.fill(buf, channels * chanStride, bufLen, 0f);
+        }
+
+        /**
+         * out[r·qRound + q] for r < blocks·MR = packed weights (blocks × k × MR at wOff) applied to
+         * the source buffer; pixel blocks outermost so a block's source window stays in L1.
+         */
+        void run(ConvKernel kern, float[] packed, int wOff, int blocks, float[] buf, float[] out) {
+            int lanes = kern.lanes();
+            for (int qb = 0; qb < qVecs; qb += NR) {
+                int nvec = Math.min(NR, qVecs - qb);
+                for (int b = 0; b < blocks; b++) {
+                    kern.forwardBlock(k, packed, wOff + b * k * MR, offs, buf, qb * lanes,
+                            out, b * MR * qRound + qb * lanes, qRound, nvec);
+                }
+            }
+        }
+    }
+
+    /** Per-thread scratch buffers, grown on demand and reused across calls. */
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+        private float[] src = new float[0], out = new float[0], acc = new float[0];
+
+        static Scratch get() {
+            return LOCAL.get();
+        }
+
+        float[] src(int n) {
+            if (src.length < n) {
+                src = new float[n];
+            }
+            return src;
+        }
+
+        float[] out(int n) {
+            if (out.length < n) {
+                out = new float[n];
+            }
+            return out;
+        }
+
+        float[] acc(int n) {
+            if (acc.length < n) {
+                acc = new float[n];
+            }
+            return acc;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.fnl4j.kernel;
+
+/**
+ * The register-blocked inner loops of the implicit-GEMM convolution ({@link ConvImplicit}).
+ *
+ * <p>Both loops work on a <i>source buffer</i>: the input planes laid out so that every kernel tap
+ * is a constant shift of a flat output index q. Tap k of the reduction reads
+ * {@code src[srcOff + offs[k] + q]}; see {@link ConvImplicit} for how the buffer and the offset table
+ * are built. Blocks are {@link #MR} output rows by {@link #NR} vectors of {@link #lanes()} floats.
+ *
+ * <p>Implementations: {@link ScalarConvKernel} (plain Java, the scalar twin) and
+ * {@code org.fnl4j.kernel.simd.SimdConvKernel} (Vector API, loaded through {@link Kernels#select}).
+ */
+public interface ConvKernel {
+    /** Output rows (output channels, or input channels for the input gradient) per block. */
+    int MR = 4;
+    /** Vectors per block: of output pixels in {@link #forwardBlock}, of taps in {@link #weightBlock}. */
+    int NR = 6;
+
+    /** @return floats per vector; flat pixel extents are rounded up to a multiple of this. */
+    int lanes();
+
+    /**
+     * Overwrites an MR × (nvec·lanes) block:
+     * {@code out[outOff + r*ldo + p] = sum_{k<kCount} w[wOff + k*MR + r] * src[srcOff + offs[k] + p]}
+     * for r &lt; MR, p &lt; nvec·lanes, summed in increasing k.
+     *
+     * @param nvec number of vectors, 1..NR
+     */
+    void forwardBlock(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                      float[] out, int outOff, int ldo, int nvec);
+
+    /**
+     * Accumulates lane-wise partial dot products over qVectors vectors of pixels:
+     * {@code acc[accOff + (r*NR + t)*lanes + l] += sum_{v<qVectors} dy[dyOff + r*ldd + v*lanes + l]
+     *  * src[srcOff + offs[kOff + t] + v*lanes + l]} for r &lt; MR, t &lt; NR, l &lt; lanes.
+     */
+    void weightBlock(int qVectors, float[] dy, int dyOff, int ldd, float[] src, int srcOff,
+                     int[] offs, int kOff, float[] acc, int accOff);
+}

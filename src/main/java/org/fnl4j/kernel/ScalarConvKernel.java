@@ -1,0 +1,56 @@
+package org.fnl4j.kernel;
+
+/**
+ * Scalar twin of the Vector API convolution loops (same contract as {@link ConvKernel}); used when
+ * the Vector API is unavailable and as the parity reference for the SIMD kernel. Uses
+ * {@link Math#fma} so that the forward block rounds exactly like the SIMD one.
+ */
+public final class ScalarConvKernel implements ConvKernel {
+    /** Lane count of the scalar layout; any value works, 16 matches a 512-bit SIMD vector. */
+    private static final int LANES = 16;
+
+    @Override
+    public int lanes() {
+        return LANES;
+    }
+
+    @Override
+    public void forwardBlock(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                             float[] out, int outOff, int ldo, int nvec) {
+        int width = nvec * LANES;
+        for (int r = 0; r < MR; r++) {
+            int o = outOff + r * ldo;
+            for (int p = 0; p < width; p++) {
+                out[o + p] = 0f;
+            }
+        }
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            for (int r = 0; r < MR; r++) {
+                float wv = w[wOff + k * MR + r];
+                int o = outOff + r * ldo;
+                for (int p = 0; p < width; p++) {
+                    out[o + p] = Math.fma(wv, src[s + p], out[o + p]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void weightBlock(int qVectors, float[] dy, int dyOff, int ldd, float[] src, int srcOff,
+                            int[] offs, int kOff, float[] acc, int accOff) {
+        for (int r = 0; r < MR; r++) {
+            int d = dyOff + r * ldd;
+            for (int t = 0; t < NR; t++) {
+                int s = srcOff + offs[kOff + t];
+                int a = accOff + (r * NR + t) * LANES;
+                for (int v = 0; v < qVectors; v++) {
+                    int q = v * LANES;
+                    for (int l = 0; l < LANES; l++) {
+                        acc[a + l] = Math.fma(dy[d + q + l], src[s + q + l], acc[a + l]);
+                    }
+                }
+            }
+        }
+    }
+}

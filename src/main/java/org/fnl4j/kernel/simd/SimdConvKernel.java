@@ -1,0 +1,222 @@
+package org.fnl4j.kernel.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.fnl4j.kernel.ConvKernel;
+
+/**
+ * Vector API implementation of the implicit-GEMM convolution loops (contract: {@link ConvKernel}),
+ * using {@code FloatVector.SPECIES_PREFERRED} only. Both blocks keep 4 × 6 = 24 vector accumulators
+ * in registers: the forward block broadcasts one weight per output row and FMAs it into six
+ * vectors of output pixels; the weight-gradient block FMAs four output-gradient vectors with six
+ * shifted input vectors. Loaded reflectively by {@link org.fnl4j.kernel.Kernels#select}; the scalar
+ * twin is {@link org.fnl4j.kernel.ScalarConvKernel}.
+ */
+public final class SimdConvKernel implements ConvKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
+    public void forwardBlock(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                             float[] out, int outOff, int ldo, int nvec) {
+        if (nvec == NR) {
+            forward4x6(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+        } else {
+            for (int t = 0; t < nvec; t++) {
+                forward4x1(kCount, w, wOff, offs, src, srcOff + t * L, out, outOff + t * L, ldo);
+            }
+        }
+    }
+
+    private static void forward4x6(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S); FloatVector c04 = FloatVector.zero(S); FloatVector c05 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S); FloatVector c14 = FloatVector.zero(S); FloatVector c15 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S); FloatVector c24 = FloatVector.zero(S); FloatVector c25 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S); FloatVector c34 = FloatVector.zero(S); FloatVector c35 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            int wi = wOff + k * MR;
+            FloatVector x0 = FloatVector.fromArray(S, src, s + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(S, src, s + 1 * L);
+            FloatVector x2 = FloatVector.fromArray(S, src, s + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, src, s + 3 * L);
+            FloatVector x4 = FloatVector.fromArray(S, src, s + 4 * L);
+            FloatVector x5 = FloatVector.fromArray(S, src, s + 5 * L);
+            FloatVector b0 = FloatVector.broadcast(S, w[wi + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x1.fma(b0, c01);
+            c02 = x2.fma(b0, c02);
+            c03 = x3.fma(b0, c03);
+            c04 = x4.fma(b0, c04);
+            c05 = x5.fma(b0, c05);
+            FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+            c10 = x0.fma(b1, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x2.fma(b1, c12);
+            c13 = x3.fma(b1, c13);
+            c14 = x4.fma(b1, c14);
+            c15 = x5.fma(b1, c15);
+            FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+            c20 = x0.fma(b2, c20);
+            c21 = x1.fma(b2, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x3.fma(b2, c23);
+            c24 = x4.fma(b2, c24);
+            c25 = x5.fma(b2, c25);
+            FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+            c30 = x0.fma(b3, c30);
+            c31 = x1.fma(b3, c31);
+            c32 = x2.fma(b3, c32);
+            c33 = x3.fma(b3, c33);
+            c34 = x4.fma(b3, c34);
+            c35 = x5.fma(b3, c35);
+        }
+        c00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        c01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        c02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        c03.intoArray(out, outOff + 0 * ldo + 3 * L);
+        c04.intoArray(out, outOff + 0 * ldo + 4 * L);
+        c05.intoArray(out, outOff + 0 * ldo + 5 * L);
+        c10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        c11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        c12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        c13.intoArray(out, outOff + 1 * ldo + 3 * L);
+        c14.intoArray(out, outOff + 1 * ldo + 4 * L);
+        c15.intoArray(out, outOff + 1 * ldo + 5 * L);
+        c20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        c21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        c22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        c23.intoArray(out, outOff + 2 * ldo + 3 * L);
+        c24.intoArray(out, outOff + 2 * ldo + 4 * L);
+        c25.intoArray(out, outOff + 2 * ldo + 5 * L);
+        c30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        c31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        c32.intoArray(out, outOff + 3 * ldo + 2 * L);
+        c33.intoArray(out, outOff + 3 * ldo + 3 * L);
+        c34.intoArray(out, outOff + 3 * ldo + 4 * L);
+        c35.intoArray(out, outOff + 3 * ldo + 5 * L);
+    }
+
+    private static void forward4x1(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff, int ldo) {
+        FloatVector c0 = FloatVector.zero(S); FloatVector c1 = FloatVector.zero(S); FloatVector c2 = FloatVector.zero(S); FloatVector c3 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            FloatVector x = FloatVector.fromArray(S, src, srcOff + offs[k]);
+            int wi = wOff + k * MR;
+            c0 = x.fma(FloatVector.broadcast(S, w[wi + 0]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, w[wi + 1]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, w[wi + 2]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, w[wi + 3]), c3);
+        }
+        c0.intoArray(out, outOff + 0 * ldo);
+        c1.intoArray(out, outOff + 1 * ldo);
+        c2.intoArray(out, outOff + 2 * ldo);
+        c3.intoArray(out, outOff + 3 * ldo);
+    }
+
+    @Override
+    public void weightBlock(int qVectors, float[] dy, int dyOff, int ldd, float[] src, int srcOff,
+                            int[] offs, int kOff, float[] acc, int accOff) {
+        FloatVector c00 = FloatVector.fromArray(S, acc, accOff + 0 * L);
+        FloatVector c01 = FloatVector.fromArray(S, acc, accOff + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, acc, accOff + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, acc, accOff + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, acc, accOff + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, acc, accOff + 5 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, accOff + 6 * L);
+        FloatVector c11 = FloatVector.fromArray(S, acc, accOff + 7 * L);
+        FloatVector c12 = FloatVector.fromArray(S, acc, accOff + 8 * L);
+        FloatVector c13 = FloatVector.fromArray(S, acc, accOff + 9 * L);
+        FloatVector c14 = FloatVector.fromArray(S, acc, accOff + 10 * L);
+        FloatVector c15 = FloatVector.fromArray(S, acc, accOff + 11 * L);
+        FloatVector c20 = FloatVector.fromArray(S, acc, accOff + 12 * L);
+        FloatVector c21 = FloatVector.fromArray(S, acc, accOff + 13 * L);
+        FloatVector c22 = FloatVector.fromArray(S, acc, accOff + 14 * L);
+        FloatVector c23 = FloatVector.fromArray(S, acc, accOff + 15 * L);
+        FloatVector c24 = FloatVector.fromArray(S, acc, accOff + 16 * L);
+        FloatVector c25 = FloatVector.fromArray(S, acc, accOff + 17 * L);
+        FloatVector c30 = FloatVector.fromArray(S, acc, accOff + 18 * L);
+        FloatVector c31 = FloatVector.fromArray(S, acc, accOff + 19 * L);
+        FloatVector c32 = FloatVector.fromArray(S, acc, accOff + 20 * L);
+        FloatVector c33 = FloatVector.fromArray(S, acc, accOff + 21 * L);
+        FloatVector c34 = FloatVector.fromArray(S, acc, accOff + 22 * L);
+        FloatVector c35 = FloatVector.fromArray(S, acc, accOff + 23 * L);
+        int s0 = srcOff + offs[kOff + 0];
+        int s1 = srcOff + offs[kOff + 1];
+        int s2 = srcOff + offs[kOff + 2];
+        int s3 = srcOff + offs[kOff + 3];
+        int s4 = srcOff + offs[kOff + 4];
+        int s5 = srcOff + offs[kOff + 5];
+        int d0 = dyOff + 0 * ldd;
+        int d1 = dyOff + 1 * ldd;
+        int d2 = dyOff + 2 * ldd;
+        int d3 = dyOff + 3 * ldd;
+        for (int v = 0; v < qVectors; v++) {
+            int q = v * L;
+            FloatVector y0 = FloatVector.fromArray(S, dy, d0 + q);
+            FloatVector y1 = FloatVector.fromArray(S, dy, d1 + q);
+            FloatVector y2 = FloatVector.fromArray(S, dy, d2 + q);
+            FloatVector y3 = FloatVector.fromArray(S, dy, d3 + q);
+            FloatVector x0 = FloatVector.fromArray(S, src, s0 + q);
+            c00 = y0.fma(x0, c00);
+            c10 = y1.fma(x0, c10);
+            c20 = y2.fma(x0, c20);
+            c30 = y3.fma(x0, c30);
+            FloatVector x1 = FloatVector.fromArray(S, src, s1 + q);
+            c01 = y0.fma(x1, c01);
+            c11 = y1.fma(x1, c11);
+            c21 = y2.fma(x1, c21);
+            c31 = y3.fma(x1, c31);
+            FloatVector x2 = FloatVector.fromArray(S, src, s2 + q);
+            c02 = y0.fma(x2, c02);
+            c12 = y1.fma(x2, c12);
+            c22 = y2.fma(x2, c22);
+            c32 = y3.fma(x2, c32);
+            FloatVector x3 = FloatVector.fromArray(S, src, s3 + q);
+            c03 = y0.fma(x3, c03);
+            c13 = y1.fma(x3, c13);
+            c23 = y2.fma(x3, c23);
+            c33 = y3.fma(x3, c33);
+            FloatVector x4 = FloatVector.fromArray(S, src, s4 + q);
+            c04 = y0.fma(x4, c04);
+            c14 = y1.fma(x4, c14);
+            c24 = y2.fma(x4, c24);
+            c34 = y3.fma(x4, c34);
+            FloatVector x5 = FloatVector.fromArray(S, src, s5 + q);
+            c05 = y0.fma(x5, c05);
+            c15 = y1.fma(x5, c15);
+            c25 = y2.fma(x5, c25);
+            c35 = y3.fma(x5, c35);
+        }
+        c00.intoArray(acc, accOff + 0 * L);
+        c01.intoArray(acc, accOff + 1 * L);
+        c02.intoArray(acc, accOff + 2 * L);
+        c03.intoArray(acc, accOff + 3 * L);
+        c04.intoArray(acc, accOff + 4 * L);
+        c05.intoArray(acc, accOff + 5 * L);
+        c10.intoArray(acc, accOff + 6 * L);
+        c11.intoArray(acc, accOff + 7 * L);
+        c12.intoArray(acc, accOff + 8 * L);
+        c13.intoArray(acc, accOff + 9 * L);
+        c14.intoArray(acc, accOff + 10 * L);
+        c15.intoArray(acc, accOff + 11 * L);
+        c20.intoArray(acc, accOff + 12 * L);
+        c21.intoArray(acc, accOff + 13 * L);
+        c22.intoArray(acc, accOff + 14 * L);
+        c23.intoArray(acc, accOff + 15 * L);
+        c24.intoArray(acc, accOff + 16 * L);
+        c25.intoArray(acc, accOff + 17 * L);
+        c30.intoArray(acc, accOff + 18 * L);
+        c31.intoArray(acc, accOff + 19 * L);
+        c32.intoArray(acc, accOff + 20 * L);
+        c33.intoArray(acc, accOff + 21 * L);
+        c34.intoArray(acc, accOff + 22 * L);
+        c35.intoArray(acc, accOff + 23 * L);
+    }
+}
