@@ -1,0 +1,133 @@
+package org.fnl4j.kernel;
+
+/**
+ * Batch and layer normalization kernels (float32, row-major), built on the span loops of
+ * {@link NormKernel} (Vector API when {@link Kernels#simdActive()}, else {@link ScalarNorm}).
+ *
+ * <p>Batch norm sees its input as (n, c, s): n samples, c channels, s = H·W positions per channel
+ * (s = 1 for an (N, C) input); statistics are per channel over n·s values. Layer norm sees its
+ * input as (rows, d) and normalizes each row. Forward kernels overwrite their outputs; gradient
+ * outputs <b>accumulate</b> ({@code +=}). Sums are combined in double in a fixed order.
+ */
+public final class Norm {
+    static final NormKernel IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdNorm", NormKernel.class, new ScalarNorm());
+
+    private Norm() {}
+
+    /** @return Σ x[off .. off+len) (double accumulation of the kernel's partial sums). */
+    public static double sum(float[] x, int off, int len) {
+        return IMPL.sum(x, off, len);
+    }
+
+    /**
+     * Per-channel mean and biased variance of x (n, c, s) at xOff into mean[0..c) and var[0..c)
+     * (overwritten). Two passes (mean, then squared deviations) for accuracy.
+     */
+    public static void batchStats(float[] x, int xOff, int n, int c, int s, float[] mean, float[] var) {
+        double count = (double) n * s;
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += IMPL.sum(x, xOff + (i * c + ch) * s, s);
+            }
+            float m = (float) (sum / count);
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                sq += IMPL.sumSqDiff(x, xOff + (i * c + ch) * s, s, m);
+            }
+            mean[ch] = m;
+            var[ch] = (float) (sq / count);
+        }
+    }
+
+    /**
+     * y = (x - mean[ch])·invStd[ch]·gamma[ch] + beta[ch] for x, y of shape (n, c, s); gamma (at gOff)
+     * and beta (at bOff) may be null, meaning 1 and 0.
+     */
+    public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
+                                        float[] gamma, int gOff, float[] beta, int bOff, float[] y, int yOff) {
+        for (int ch = 0; ch < c; ch++) {
+            float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
+            float b = (beta == null ? 0f : beta[bOff + ch]) - mean[ch] * a;
+            for (int i = 0; i < n; i++) {
+                int o = (i * c + ch) * s;
+                IMPL.affine(x, xOff + o, y, yOff + o, s, a, b);
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #batchNormForward}. With {@code batchStats} the mean and variance are
+     * functions of x (training), otherwise constants (evaluation with running statistics).
+     * Accumulates dx (n, c, s at dxOff), dgamma (c) and dbeta (c); any of them may be null to skip it.
+     */
+    public static void batchNormBackward(float[] x, int xOff, float[] dy, int dyOff, int n, int c, int s,
+                                         float[] mean, float[] invStd, float[] gamma, int gOff, boolean batchStats,
+                                         float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
+        double count = (double) n * s;
+        double[] acc = new double[2];
+        for (int ch = 0; ch < c; ch++) {
+            float m = mean[ch], is = invStd[ch];
+            acc[0] = 0;
+            acc[1] = 0;
+            for (int i = 0; i < n; i++) {
+                int o = (i * c + ch) * s;
+                IMPL.sumAndDotCentered(dy, dyOff + o, x, xOff + o, s, m, acc);
+            }
+            if (dbeta != null) {
+                dbeta[ch] += (float) acc[0];
+            }
+            if (dgamma != null) {
+                dgamma[ch] += (float) (acc[1] * is);
+            }
+            if (dx == null) {
+                continue;
+            }
+            float k = is * (gamma == null ? 1f : gamma[gOff + ch]);
+            float p = k, q = 0f, r = 0f;
+            if (batchStats) {
+                q = (float) (-k * (double) is * is * acc[1] / count);
+                r = (float) (-k * acc[0] / count - (double) q * m);
+            }
+            for (int i = 0; i < n; i++) {
+                int o = (i * c + ch) * s;
+                IMPL.accumulateLinear(dy, dyOff + o, x, xOff + o, dx, dxOff + o, s, p, q, r);
+            }
+        }
+    }
+
+    /**
+     * Layer norm of x (rows, d) at xOff: y = (x - μ)/√(σ² + eps)·gamma + beta per row, with biased σ².
+     * Writes y and, per row, mean[r] and invStd[r] (needed by the backward).
+     */
+    public static void layerNormForward(float[] x, int xOff, int rows, int d, float[] gamma, int gOff,
+                                        float[] beta, int bOff, float eps, float[] y, int yOff,
+                                        float[] mean, float[] invStd) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            float m = (float) (IMPL.sum(x, xOff + o, d) / d);
+            float var = (float) (IMPL.sumSqDiff(x, xOff + o, d, m) / d);
+            float is = (float) (1.0 / Math.sqrt(var + (double) eps));
+            mean[r] = m;
+            invStd[r] = is;
+            IMPL.normalizeAffine(x, xOff + o, gamma, gOff, beta, bOff, y, yOff + o, d, m, is);
+        }
+    }
+
+    /** Backward of {@link #layerNormForward}: accumulates dx (rows, d), dgamma (d), dbeta (d); each may be null. */
+    public static void layerNormBackward(float[] x, int xOff, float[] dy, int dyOff, int rows, int d,
+                                         float[] gamma, int gOff, float[] mean, float[] invStd,
+                                         float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
+        double[] acc = new double[2];
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            acc[0] = 0;
+            acc[1] = 0;
+            IMPL.layerNormBackwardRow(x, xOff + o, dy, dyOff + o, gamma, gOff, d, mean[r], invStd[r], dgamma, dbeta, acc);
+            if (dx != null) {
+                IMPL.layerNormBackwardApply(x, xOff + o, dy, dyOff + o, gamma, gOff, dx, dxOff + o, d,
+                        mean[r], invStd[r], (float) (acc[0] / d), (float) (acc[1] / d));
+            }
+        }
+    }
+}

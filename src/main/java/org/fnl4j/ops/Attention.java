@@ -1,0 +1,111 @@
+package org.fnl4j.ops;
+
+import java.util.Arrays;
+import org.fnl4j.autograd.Autograd;
+import org.fnl4j.kernel.Gemm;
+import org.fnl4j.tensor.Tensor;
+
+/**
+ * Differentiable scaled dot-product attention: softmax(q·kᵀ/√dh + mask)·v per batch and head,
+ * with the products on {@link Gemm#sgemm}. The attention weights (B, H, T, S) are kept for the
+ * backward pass.
+ */
+public final class Attention {
+    private Attention() {}
+
+    /**
+     * q (B, H, T, dh), k (B, H, S, dh), v (B, H, S, dv) -> (B, H, T, dv). With {@code causal}, query
+     * i attends to keys j ≤ i only (the top-left aligned lower triangle, PyTorch's is_causal).
+     */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, boolean causal) {
+        if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4 || q.shape(0) != k.shape(0) || q.shape(1) != k.shape(1)
+                || q.shape(3) != k.shape(3) || !Arrays.equals(Arrays.copyOf(k.shape(), 3), Arrays.copyOf(v.shape(), 3))) {
+            throw new IllegalArgumentException("scaledDotProduct: expected q (B,H,T,dh), k (B,H,S,dh), v (B,H,S,dv), got q "
+                    + Arrays.toString(q.shape()) + ", k " + Arrays.toString(k.shape()) + ", v " + Arrays.toString(v.shape()));
+        }
+        int bh = q.shape(0) * q.shape(1), t = q.shape(2), s = k.shape(2), dh = q.shape(3), dv = v.shape(3);
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        float[] p = new float[bh * t * s];
+        Tensor out = Tensor.zeros(q.shape(0), q.shape(1), t, dv);
+        for (int i = 0; i < bh; i++) {
+            int po = i * t * s;
+            Gemm.sgemm(false, true, t, s, dh, scale, q.data(), q.offset() + i * t * dh, ld(dh),
+                    k.data(), k.offset() + i * s * dh, ld(dh), 0f, p, po, ld(s));
+            softmaxRows(p, po, t, s, causal);
+            Gemm.sgemm(false, false, t, dv, s, 1f, p, po, ld(s), v.data(), v.offset() + i * s * dv, ld(dv),
+                    0f, out.data(), i * t * dv, ld(dv));
+        }
+        if (!Autograd.needsGrad(q, k, v)) {
+            return out;
+        }
+        return Autograd.record("scaledDotProduct", out, () -> {
+            float[] dout = out.grad();
+            boolean needScores = q.requiresGrad() || k.requiresGrad();
+            float[] dp = needScores ? new float[t * s] : null;
+            for (int i = 0; i < bh; i++) {
+                int po = i * t * s, oo = i * t * dv, vo = i * s * dv;
+                if (v.requiresGrad()) {
+                    // dV += Pᵀ · dO
+                    Gemm.sgemm(true, false, s, dv, t, 1f, p, po, ld(s), dout, oo, ld(dv), 1f, v.gradBuffer(), vo, ld(dv));
+                }
+                if (!needScores) {
+                    continue;
+                }
+                // dP = dO · vᵀ, then through the softmax: dS = P ∘ (dP - rowsum(P ∘ dP)).
+                Gemm.sgemm(false, true, t, s, dv, 1f, dout, oo, ld(dv), v.data(), v.offset() + vo, ld(dv), 0f, dp, 0, ld(s));
+                softmaxBackwardRows(p, po, dp, t, s);
+                int qo = i * t * dh, ko = i * s * dh;
+                if (q.requiresGrad()) {
+                    Gemm.sgemm(false, false, t, dh, s, scale, dp, 0, ld(s), k.data(), k.offset() + ko, ld(dh),
+                            1f, q.gradBuffer(), qo, ld(dh));
+                }
+                if (k.requiresGrad()) {
+                    Gemm.sgemm(true, false, s, dh, t, scale, dp, 0, ld(s), q.data(), q.offset() + qo, ld(dh),
+                            1f, k.gradBuffer(), ko, ld(dh));
+                }
+            }
+        }, q, k, v);
+    }
+
+    /** Row-wise softmax of the (t, s) block at off, in place; with causal, entries j > i become 0. */
+    private static void softmaxRows(float[] p, int off, int t, int s, boolean causal) {
+        for (int i = 0; i < t; i++) {
+            int row = off + i * s;
+            int limit = causal ? Math.min(s, i + 1) : s;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < limit; j++) {
+                max = Math.max(max, p[row + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < limit; j++) {
+                float e = (float) Math.exp(p[row + j] - max);
+                p[row + j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < limit; j++) {
+                p[row + j] *= inv;
+            }
+            Arrays.fill(p, row + limit, row + s, 0f);
+        }
+    }
+
+    /** dp ← P ∘ (dp - Σ_j P∘dp) row by row; masked entries have P = 0 and get 0. */
+    private static void softmaxBackwardRows(float[] p, int pOff, float[] dp, int t, int s) {
+        for (int i = 0; i < t; i++) {
+            int pr = pOff + i * s, dr = i * s;
+            double dot = 0;
+            for (int j = 0; j < s; j++) {
+                dot += p[pr + j] * dp[dr + j];
+            }
+            float d = (float) dot;
+            for (int j = 0; j < s; j++) {
+                dp[dr + j] = p[pr + j] * (dp[dr + j] - d);
+            }
+        }
+    }
+
+    private static int ld(int cols) {
+        return Math.max(1, cols);
+    }
+}

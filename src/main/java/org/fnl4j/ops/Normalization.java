@@ -1,0 +1,111 @@
+package org.fnl4j.ops;
+
+import java.util.Arrays;
+import org.fnl4j.autograd.Autograd;
+import org.fnl4j.kernel.Norm;
+import org.fnl4j.tensor.Tensor;
+
+/** Differentiable batch and layer normalization on the {@link Norm} kernels. */
+public final class Normalization {
+    private Normalization() {}
+
+    /**
+     * Batch normalization of x (N, C, H, W) or (N, C) per channel, with PyTorch semantics.
+     *
+     * <p>Training: normalizes with the batch mean and biased variance over N·H·W, and (when the
+     * running tensors are given) updates {@code running = (1 - momentum)·running + momentum·batch}
+     * in place, using the unbiased variance (× M/(M-1), M = N·H·W) for runningVar. Evaluation:
+     * normalizes with runningMean / runningVar, which are then required.
+     *
+     * @param gamma scale (C) or null for 1
+     * @param beta shift (C) or null for 0
+     * @param runningMean (C), updated in place in training; may be null in training
+     * @param runningVar (C), updated in place in training; may be null in training
+     */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                   boolean training, float momentum, float eps) {
+        if (x.dim() != 4 && x.dim() != 2) {
+            throw new IllegalArgumentException("batchNorm: expected input (N,C,H,W) or (N,C), got " + Arrays.toString(x.shape()));
+        }
+        int n = x.shape(0), c = x.shape(1), s = x.dim() == 4 ? x.shape(2) * x.shape(3) : 1;
+        checkVector("batchNorm", "gamma", gamma, c, x);
+        checkVector("batchNorm", "beta", beta, c, x);
+        checkVector("batchNorm", "runningMean", runningMean, c, x);
+        checkVector("batchNorm", "runningVar", runningVar, c, x);
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new IllegalArgumentException("batchNorm: runningMean and runningVar must both be given or both be null");
+        }
+        float[] mean = new float[c], invStd = new float[c];
+        if (training) {
+            long count = (long) n * s;
+            if (count < 2) {
+                throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got input "
+                        + Arrays.toString(x.shape()));
+            }
+            float[] var = new float[c];
+            Norm.batchStats(x.data(), x.offset(), n, c, s, mean, var);
+            for (int ch = 0; ch < c; ch++) {
+                invStd[ch] = (float) (1.0 / Math.sqrt(var[ch] + (double) eps));
+            }
+            if (runningMean != null) {
+                float[] rm = runningMean.data(), rv = runningVar.data();
+                int mo = runningMean.offset(), vo = runningVar.offset();
+                double unbias = (double) count / (count - 1);
+                for (int ch = 0; ch < c; ch++) {
+                    rm[mo + ch] = (1 - momentum) * rm[mo + ch] + momentum * mean[ch];
+                    rv[vo + ch] = (float) ((1 - momentum) * rv[vo + ch] + momentum * var[ch] * unbias);
+                }
+            }
+        } else {
+            if (runningMean == null) {
+                throw new IllegalArgumentException("batchNorm: evaluation mode needs runningMean and runningVar");
+            }
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] = runningMean.data()[runningMean.offset() + ch];
+                invStd[ch] = (float) (1.0 / Math.sqrt(runningVar.data()[runningVar.offset() + ch] + (double) eps));
+            }
+        }
+        Tensor out = Tensor.zeros(x.shape());
+        float[] g = gamma == null ? null : gamma.data();
+        int gOff = gamma == null ? 0 : gamma.offset();
+        Norm.batchNormForward(x.data(), x.offset(), n, c, s, mean, invStd, g, gOff,
+                beta == null ? null : beta.data(), beta == null ? 0 : beta.offset(), out.data(), 0);
+        return Autograd.record("batchNorm", out, () -> Norm.batchNormBackward(x.data(), x.offset(), out.grad(), 0,
+                n, c, s, mean, invStd, g, gOff, training,
+                x.requiresGrad() ? x.gradBuffer() : null, 0,
+                gamma != null && gamma.requiresGrad() ? gamma.gradBuffer() : null,
+                beta != null && beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+    }
+
+    /**
+     * Layer normalization over the last axis: x (..., D) -> (..., D), each row normalized with its
+     * mean and biased variance, then scaled by gamma (D) and shifted by beta (D).
+     */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        if (x.dim() < 1 || gamma == null || beta == null) {
+            throw new IllegalArgumentException("layerNorm: expected input (..., D), gamma (D) and beta (D), got input "
+                    + Arrays.toString(x.shape()) + ", gamma " + (gamma == null ? "null" : Arrays.toString(gamma.shape()))
+                    + ", beta " + (beta == null ? "null" : Arrays.toString(beta.shape())));
+        }
+        int d = x.shape(-1);
+        checkVector("layerNorm", "gamma", gamma, d, x);
+        checkVector("layerNorm", "beta", beta, d, x);
+        int rows = d == 0 ? 0 : x.size() / d;
+        float[] mean = new float[rows], invStd = new float[rows];
+        Tensor out = Tensor.zeros(x.shape());
+        Norm.layerNormForward(x.data(), x.offset(), rows, d, gamma.data(), gamma.offset(), beta.data(), beta.offset(),
+                eps, out.data(), 0, mean, invStd);
+        return Autograd.record("layerNorm", out, () -> Norm.layerNormBackward(x.data(), x.offset(), out.grad(), 0,
+                rows, d, gamma.data(), gamma.offset(), mean, invStd,
+                x.requiresGrad() ? x.gradBuffer() : null, 0,
+                gamma.requiresGrad() ? gamma.gradBuffer() : null,
+                beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+    }
+
+    private static void checkVector(String op, String name, Tensor v, int len, Tensor x) {
+        if (v != null && (v.dim() != 1 || v.shape(0) != len)) {
+            throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(v.shape()) + " does not match input "
+                    + Arrays.toString(x.shape()) + " (expected (" + len + "))");
+        }
+    }
+}
