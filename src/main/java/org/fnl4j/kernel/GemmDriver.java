@@ -1,15 +1,254 @@
 package org.fnl4j.kernel;
 
 /**
- * Placeholder driver: a correct, unblocked reference GEMM. The packed, blocked, multi-threaded
- * driver replaces it (issue 2).
+ * Packed, cache-blocked, multi-threaded driver behind {@link Gemm#sgemm}, in the BLIS loop order
+ * jc (NC columns) &gt; pc (KC steps of k) &gt; ic (MC rows) &gt; jr (NR-column panel) &gt; ir (MR-row
+ * sliver) around a {@link GemmMicroKernel}. op(B) is packed k-major in NR-column panels and op(A)
+ * in MR-row slivers, so the transposes cost nothing beyond the packing.
+ *
+ * <p>Determinism: the k blocking depends only on k, every C element is reduced over k in increasing
+ * order inside one micro-kernel call per k block, and edge tiles (computed into a small temp tile)
+ * round exactly like full tiles. So the value of each C element does not depend on how rows and
+ * columns are split into blocks or among threads, and the result is bit-identical at any thread
+ * count. The split itself: columns of C (NR panels) go to {@link Parallel#threads()} contiguous
+ * chunks, or rows when there are too few columns; products of fewer than
+ * {@link #PARALLEL_MIN_WORK} multiply-adds stay on the calling thread.
+ *
+ * <p>Pack buffers are per thread and grow-only, so steady-state calls allocate no arrays.
  */
 final class GemmDriver {
-    static final GemmDriver INSTANCE = new GemmDriver();
+    static final GemmDriver INSTANCE = new GemmDriver(
+            Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()));
 
+    /** Depth of a k block: a KC×NR panel of B plus an MR×KC sliver of A stay near L1. */
+    static final int KC = 384;
+    /** Target rows of an A block (MC×KC floats stay in L2). */
+    static final int MC = 96;
+    /** Target columns of a packed B block. */
+    static final int NC = 1024;
+    /** Multiply-adds (m·n·k) below which the product runs on the calling thread only. */
+    static final long PARALLEL_MIN_WORK = 1L << 21;
+
+    private final GemmMicroKernel kernel;
+    private final int mr, nr, mcMax, ncMax;
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+
+    GemmDriver(GemmMicroKernel kernel) {
+        this.kernel = kernel;
+        this.mr = kernel.mr();
+        this.nr = kernel.nr();
+        this.mcMax = Math.max(mr, MC / mr * mr);
+        this.ncMax = Math.max(nr, NC / nr * nr);
+    }
+
+    GemmMicroKernel kernel() {
+        return kernel;
+    }
+
+    /** Same contract as {@link Gemm#sgemm}; arguments are assumed checked. */
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc) {
-        ScalarGemm.reference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int panels = ceilDiv(n, nr), slivers = ceilDiv(m, mr);
+        int t = Parallel.threads();
+        int nChunks = 1, mChunks = 1;
+        if (t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
+            if (panels >= t) {
+                nChunks = t;
+            } else if (slivers >= t) {
+                mChunks = t;
+            } else {
+                nChunks = panels;
+            }
+        }
+        if (nChunks * mChunks == 1) {
+            block(0, m, 0, n, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        final int nc = nChunks, mcCount = mChunks;
+        Parallel.forChunks(nc * mcCount, ch -> {
+            int mi = ch / nc, ni = ch % nc;
+            int i0 = Parallel.chunkStart(slivers, mcCount, mi) * mr;
+            int i1 = Math.min(m, Parallel.chunkStart(slivers, mcCount, mi + 1) * mr);
+            int j0 = Parallel.chunkStart(panels, nc, ni) * nr;
+            int j1 = Math.min(n, Parallel.chunkStart(panels, nc, ni + 1) * nr);
+            block(i0, i1, j0, j1, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        });
+    }
+
+    /** Rows [i0, i1) × columns [j0, j1) of C, all of k. */
+    private void block(int i0, int i1, int j0, int j1, boolean transA, boolean transB, int k, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int kcStep = ceilDiv(k, ceilDiv(k, KC));
+        int rows = i1 - i0;
+        int mcStep = roundUp(ceilDiv(rows, ceilDiv(rows, mcMax)), mr);
+        int cols = j1 - j0;
+        int ncStep = roundUp(ceilDiv(cols, ceilDiv(cols, ncMax)), nr);
+        Buffers buf = buffers.get();
+        float[] ap = buf.a(mcStep * kcStep);
+        float[] bp = buf.b(ncStep * kcStep);
+        float[] tile = buf.tile(mr * nr);
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int ncb = Math.min(ncStep, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f;
+                packB(transB, b, bOff, ldb, pc, kc, jc, ncb, bp);
+                for (int ic = i0; ic < i1; ic += mcStep) {
+                    int mcb = Math.min(mcStep, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mcb, pc, kc, ap);
+                    macro(kc, mcb, ncb, ap, bp, alpha, betaBlock, c, cOff + ic * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    private void macro(int kc, int mcb, int ncb, float[] ap, float[] bp, float alpha, float beta,
+                       float[] c, int cOff, int ldc, float[] tile) {
+        for (int jr = 0; jr < ncb; jr += nr) {
+            int nrb = Math.min(nr, ncb - jr);
+            int bo = jr * kc;
+            for (int ir = 0; ir < mcb; ir += mr) {
+                int mrb = Math.min(mr, mcb - ir);
+                int ao = ir * kc;
+                int co = cOff + ir * ldc + jr;
+                if (mrb == mr && nrb == nr) {
+                    kernel.compute(kc, ap, ao, bp, bo, alpha, beta, c, co, ldc);
+                } else {
+                    kernel.compute(kc, ap, ao, bp, bo, 1f, 0f, tile, 0, nr);
+                    for (int r = 0; r < mrb; r++) {
+                        int cr = co + r * ldc, tr = r * nr;
+                        for (int j = 0; j < nrb; j++) {
+                            c[cr + j] = combine(tile[tr + j], alpha, beta, c, cr + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code alpha*acc + beta*c[ci]} with the rounding sequence of {@link GemmMicroKernel#compute}:
+     * skipped multiplications by one, and c not read when beta is zero.
+     */
+    static float combine(float acc, float alpha, float beta, float[] c, int ci) {
+        float r = alpha == 1f ? acc : alpha * acc;
+        if (beta == 1f) {
+            return r + c[ci];
+        }
+        return beta == 0f ? r : r + beta * c[ci];
+    }
+
+    /** Rows [ic, ic+mcb) × k steps [pc, pc+kc) of op(A) into MR-row slivers, k-major, zero-padded rows. */
+    private void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mcb, int pc, int kc, float[] ap) {
+        for (int i = ic; i < ic + mcb; i += mr) {
+            int rows = Math.min(mr, ic + mcb - i);
+            int d = (i - ic) * kc;
+            if (transA) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i, dd = d + p * mr;
+                    for (int r = 0; r < rows; r++) {
+                        ap[dd + r] = a[src + r];
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i + r) * lda + pc, dd = d + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dd + p * mr] = a[src + p];
+                    }
+                }
+            }
+            for (int r = rows; r < mr; r++) {
+                for (int p = 0; p < kc; p++) {
+                    ap[d + p * mr + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** k steps [pc, pc+kc) × columns [jc, jc+ncb) of op(B) into NR-column panels, k-major, zero-padded columns. */
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int ncb, float[] bp) {
+        for (int j = jc; j < jc + ncb; j += nr) {
+            int cols = Math.min(nr, jc + ncb - j);
+            int d = (j - jc) * kc;
+            if (transB) {
+                for (int x = 0; x < cols; x++) {
+                    int src = bOff + (j + x) * ldb + pc, dd = d + x;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dd + p * nr] = b[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bOff + (pc + p) * ldb + j, bp, d + p * nr, cols);
+                }
+            }
+            if (cols < nr) {
+                for (int p = 0; p < kc; p++) {
+                    int dd = d + p * nr;
+                    for (int x = cols; x < nr; x++) {
+                        bp[dd + x] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int roundUp(int x, int y) {
+        return ceilDiv(x, y) * y;
+    }
+
+    /** Per-thread packing buffers, grown on demand and kept. */
+    private static final class Buffers {
+        private float[] a = new float[0], b = new float[0], tile = new float[0];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
     }
 }
