@@ -1,0 +1,153 @@
+package org.fnl4j.kernel;
+
+/**
+ * Elementwise float kernels over contiguous runs of arrays: {@code n} elements read from
+ * {@code x[xOff .. xOff + n)} and written to {@code out[outOff .. outOff + n)}. They allocate
+ * nothing and never see a Tensor. An output may alias an input at the same offset (in place); other
+ * overlaps are undefined.
+ *
+ * <p>Methods named {@code ...Backward}, {@link #axpy} and {@link #addMul} <b>accumulate</b>
+ * ({@code +=}) into their last array, which is what a reverse-mode tape needs; the others overwrite.
+ *
+ * <p>The implementation is chosen once per JVM by {@link Kernels#select}: the Vector API twin
+ * {@code org.fnl4j.kernel.simd.SimdElementwise} or {@link ScalarElementwise}.
+ */
+public final class Elementwise {
+    /** Binary operators of {@link #binary}. */
+    public enum Binary { ADD, SUB, MUL, DIV }
+
+    /**
+     * Unary functions of {@link #unary} and {@link #unaryBackward}. GELU is the tanh form
+     * {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}; RELU's derivative at 0 is 0.
+     */
+    public enum Unary { RELU, GELU, TANH, SIGMOID, EXP, LOG, SQRT, SQUARE }
+
+    /** One implementation of the family (scalar or SIMD); all methods follow the class contract. */
+    public interface Impl {
+        /**
+         * {@code out[i] = a[aOff + i·aInc] op b[bOff + i·bInc]} for i in [0, n); each increment is
+         * 0 (broadcast one value) or 1.
+         */
+        void binary(Binary op, float[] a, int aOff, int aInc, float[] b, int bOff, int bInc,
+                    float[] out, int outOff, int n);
+
+        /** {@code y += alpha·x}. */
+        void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+        /** {@code out = alpha·x}. */
+        void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
+
+        /** {@code out = x + c}. */
+        void addScalar(float c, float[] x, int xOff, float[] out, int outOff, int n);
+
+        /** {@code acc += x·y}. */
+        void addMul(float[] x, int xOff, float[] y, int yOff, float[] acc, int accOff, int n);
+
+        /** {@code out = f(x)}. */
+        void unary(Unary f, float[] x, int xOff, float[] out, int outOff, int n);
+
+        /**
+         * {@code dx += dy·f'(x)}, given the forward input x and output y = f(x) (each function reads
+         * whichever is cheaper: RELU, GELU, LOG, SQUARE read x; TANH, SIGMOID, EXP, SQRT read y).
+         */
+        void unaryBackward(Unary f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+                           float[] dx, int dxOff, int n);
+    }
+
+    private static final Impl IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdElementwise", Impl.class,
+            new ScalarElementwise());
+
+    private Elementwise() {}
+
+    /** @return the implementation in use (SIMD or scalar). */
+    public static Impl impl() {
+        return IMPL;
+    }
+
+    /** See {@link Impl#binary}. */
+    public static void binary(Binary op, float[] a, int aOff, int aInc, float[] b, int bOff, int bInc,
+                              float[] out, int outOff, int n) {
+        IMPL.binary(op, a, aOff, aInc, b, bOff, bInc, out, outOff, n);
+    }
+
+    /** {@code out = a + b}. */
+    public static void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        IMPL.binary(Binary.ADD, a, aOff, 1, b, bOff, 1, out, outOff, n);
+    }
+
+    /** {@code out = a - b}. */
+    public static void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        IMPL.binary(Binary.SUB, a, aOff, 1, b, bOff, 1, out, outOff, n);
+    }
+
+    /** {@code out = a · b}. */
+    public static void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        IMPL.binary(Binary.MUL, a, aOff, 1, b, bOff, 1, out, outOff, n);
+    }
+
+    /** {@code out = a / b}. */
+    public static void div(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        IMPL.binary(Binary.DIV, a, aOff, 1, b, bOff, 1, out, outOff, n);
+    }
+
+    /** {@code y += alpha·x}. */
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        IMPL.axpy(alpha, x, xOff, y, yOff, n);
+    }
+
+    /** {@code out = alpha·x}. */
+    public static void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.scale(alpha, x, xOff, out, outOff, n);
+    }
+
+    /** {@code out = x + c}. */
+    public static void addScalar(float c, float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.addScalar(c, x, xOff, out, outOff, n);
+    }
+
+    /** {@code acc += x·y}. */
+    public static void addMul(float[] x, int xOff, float[] y, int yOff, float[] acc, int accOff, int n) {
+        IMPL.addMul(x, xOff, y, yOff, acc, accOff, n);
+    }
+
+    /** {@code out = f(x)}. */
+    public static void unary(Unary f, float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(f, x, xOff, out, outOff, n);
+    }
+
+    /** {@code dx += dy·f'(x)}; see {@link Impl#unaryBackward}. */
+    public static void unaryBackward(Unary f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+                                     float[] dx, int dxOff, int n) {
+        IMPL.unaryBackward(f, x, xOff, y, yOff, dy, dyOff, dx, dxOff, n);
+    }
+
+    /** {@code out = max(x, 0)}. */
+    public static void relu(float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(Unary.RELU, x, xOff, out, outOff, n);
+    }
+
+    /** {@code out = gelu(x)}, tanh form. */
+    public static void gelu(float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(Unary.GELU, x, xOff, out, outOff, n);
+    }
+
+    /** {@code out = tanh(x)}. */
+    public static void tanh(float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(Unary.TANH, x, xOff, out, outOff, n);
+    }
+
+    /** {@code out = 1 / (1 + exp(-x))}. */
+    public static void sigmoid(float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(Unary.SIGMOID, x, xOff, out, outOff, n);
+    }
+
+    /** {@code out = exp(x)}. */
+    public static void exp(float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(Unary.EXP, x, xOff, out, outOff, n);
+    }
+
+    /** {@code out = ln(x)}. */
+    public static void log(float[] x, int xOff, float[] out, int outOff, int n) {
+        IMPL.unary(Unary.LOG, x, xOff, out, outOff, n);
+    }
+}
