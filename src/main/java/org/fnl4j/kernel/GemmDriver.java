@@ -12,7 +12,10 @@ package org.fnl4j.kernel;
  * columns are split into blocks or among threads, and the result is bit-identical at any thread
  * count. The split itself: columns of C (NR panels) go to {@link Parallel#threads()} contiguous
  * chunks, or rows when there are too few columns; products of fewer than
- * {@link #PARALLEL_MIN_WORK} multiply-adds stay on the calling thread.
+ * {@link #PARALLEL_MIN_WORK} multiply-adds, and calls made from inside a parallel chunk, stay on the
+ * calling thread. A product with a small output and a long k (a weight gradient over a batch) is
+ * instead split into a fixed, shape-determined number of k ranges ({@link #kParts}) whose partial
+ * products are summed in a fixed order, again independent of the thread count.
  *
  * <p>Pack buffers are per thread and grow-only, so steady-state calls allocate no arrays.
  */
@@ -28,6 +31,11 @@ final class GemmDriver {
     static final int NC = 1024;
     /** Multiply-adds (m·n·k) below which the product runs on the calling thread only. */
     static final long PARALLEL_MIN_WORK = 1L << 21;
+    /** Shortest k, and largest output m·n, for which the k dimension is split into {@link #kParts} ranges. */
+    static final int K_SPLIT_MIN = 4096;
+    static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
+    /** Most k ranges of a split product (also enough chunks to balance a few threads). */
+    static final int K_PARTS = 8;
 
     private final GemmMicroKernel kernel;
     private final int mr, nr, mcMax, ncMax;
@@ -56,8 +64,13 @@ final class GemmDriver {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        int parts = kParts(m, n, k);
+        if (parts > 1) {
+            splitK(parts, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         int panels = ceilDiv(n, nr), slivers = ceilDiv(m, mr);
-        int t = Parallel.threads();
+        int t = Parallel.insideChunk() ? 1 : Parallel.threads();
         int nChunks = 1, mChunks = 1;
         if (t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
             if (panels >= t) {
@@ -81,6 +94,44 @@ final class GemmDriver {
             int j1 = Math.min(n, Parallel.chunkStart(panels, nc, ni + 1) * nr);
             block(i0, i1, j0, j1, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         });
+    }
+
+    /**
+     * Number of k ranges a small-output, long-k product (a weight gradient: C is m×n, k = batch
+     * pixels) is split into, 1 for no split. It depends on the shape only, never on the thread count,
+     * so the summation order, and the result, is the same at any thread count.
+     */
+    static int kParts(int m, int n, int k) {
+        if (k < K_SPLIT_MIN || (long) m * n > K_SPLIT_MAX_OUTPUT) {
+            return 1;
+        }
+        return Math.min(K_PARTS, k / (2 * KC));
+    }
+
+    /**
+     * C = alpha·(Σ_q P_q) + beta·C where P_q = op(A)·op(B) over the q-th contiguous k range, each
+     * computed by one chunk into scratch and summed in increasing q.
+     */
+    private void splitK(int parts, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
+        int mn = m * n;
+        float[] scratch = buffers.get().parts(parts * mn);
+        Parallel.forChunks(parts, q -> {
+            int p0 = Parallel.chunkStart(k, parts, q), p1 = Parallel.chunkStart(k, parts, q + 1);
+            int ao = aOff + (transA ? p0 * lda : p0), bo = bOff + (transB ? p0 : p0 * ldb);
+            block(0, m, 0, n, transA, transB, p1 - p0, 1f, a, ao, lda, b, bo, ldb, 0f, scratch, q * mn, n);
+        });
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc, si = i * n;
+            for (int j = 0; j < n; j++) {
+                float sum = scratch[si + j];
+                for (int q = 1; q < parts; q++) {
+                    sum += scratch[q * mn + si + j];
+                }
+                c[ci + j] = combine(sum, alpha, beta, c, ci + j);
+            }
+        }
     }
 
     /** Rows [i0, i1) × columns [j0, j1) of C, all of k. */
@@ -228,7 +279,14 @@ final class GemmDriver {
 
     /** Per-thread packing buffers, grown on demand and kept. */
     private static final class Buffers {
-        private float[] a = new float[0], b = new float[0], tile = new float[0];
+        private float[] a = new float[0], b = new float[0], tile = new float[0], parts = new float[0];
+
+        float[] parts(int size) {
+            if (parts.length < size) {
+                parts = new float[size];
+            }
+            return parts;
+        }
 
         float[] a(int size) {
             if (a.length < size) {

@@ -107,6 +107,14 @@ public final class Parallel {
     }
 
     /**
+     * @return true when the current thread is running a chunk of {@link #forChunks}, where a nested
+     *         call runs inline; kernels use it to skip splitting work that cannot run in parallel
+     */
+    public static boolean insideChunk() {
+        return INSIDE.get()[0];
+    }
+
+    /**
      * First index of chunk {@code chunk} when {@code total} items are split into {@code chunks}
      * near-equal contiguous chunks (the first {@code total % chunks} chunks get one extra item).
      * Chunk {@code c} covers {@code [chunkStart(total, chunks, c), chunkStart(total, chunks, c + 1))}.

@@ -130,7 +130,8 @@ class GemmTest {
         List<Problem> ps = new ArrayList<>();
         long seed = 1;
         int[][] shapes = {{1, 1, 1}, {7, 7, 7}, {31, 31, 31}, {1, 7, 31}, {31, 1, 7}, {7, 31, 1},
-                          {129, 77, 301}, {1021, 7, 31}, {7, 1021, 31}, {13, 67, 1021}};
+                          {129, 77, 301}, {1021, 7, 31}, {7, 1021, 31}, {13, 67, 1021},
+                          {5, 70, 4100}}; // the last one splits k
         float[][] ab = {{1f, 0f}, {1.5f, 1f}, {-0.75f, 0.5f}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -233,8 +234,9 @@ class GemmTest {
 
     @Test
     void bitIdenticalAtAnyThreadCount() {
-        // Each just above the parallel threshold; the second has too few columns and splits rows.
-        int[][] shapes = {{130, 140, 120}, {600, 20, 200}, {64, 576, 64}};
+        // Each just above the parallel threshold; the second has too few columns and splits rows,
+        // the last splits k.
+        int[][] shapes = {{130, 140, 120}, {600, 20, 200}, {64, 576, 64}, {16, 144, 5000}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t += s[0] == 130 ? 1 : 3) {
                 Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 0.25f, 1, 7 + t);
@@ -269,6 +271,14 @@ class GemmTest {
                 }
             }
         }
+    }
+
+    @Test
+    void kSplitDependsOnTheShapeOnly() {
+        assertEquals(1, GemmDriver.kParts(64, 576, 4095));
+        assertEquals(1, GemmDriver.kParts(1024, 1024, 100_000));
+        assertTrue(GemmDriver.kParts(16, 144, 5000) > 1);
+        assertEquals(GemmDriver.K_PARTS, GemmDriver.kParts(64, 576, 100_352));
     }
 
     @Test
