@@ -102,6 +102,59 @@ public record Svd(int m, int n, float[] u, float[] s, float[] v) {
         return s;
     }
 
+    /**
+     * The leading min(r, m, n) singular values (descending) of the product {@code U·Vᵀ} of a
+     * row-major m×r {@code u} and r×n {@code vt}, without forming the m×n product when r is the
+     * smaller size: with thin QRs U = Q_U·R_U and V = Q_V·R_V, the product's singular values are
+     * those of the r×r matrix R_U·R_Vᵀ. The remaining singular values of U·Vᵀ are zero.
+     */
+    public static float[] productSingularValues(float[] u, int m, int r, float[] vt, int n) {
+        checkMatrix("Svd.productSingularValues (U)", u, m, r);
+        checkMatrix("Svd.productSingularValues (Vᵀ)", vt, r, n);
+        if (r >= Math.min(m, n)) {
+            float[] w = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int k = 0; k < r; k++) {
+                        s += (double) u[i * r + k] * vt[k * n + j];
+                    }
+                    w[i * n + j] = (float) s;
+                }
+            }
+            return singularValues(w, m, n);
+        }
+        float[] ru = triangularFactor(u, m, r);
+        float[] rv = triangularFactor(Qr.transpose(vt, r, n), n, r);
+        float[] core = new float[r * r];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                double s = 0;
+                for (int k = 0; k < r; k++) {
+                    s += (double) ru[i * r + k] * rv[j * r + k];
+                }
+                core[i * r + j] = (float) s;
+            }
+        }
+        return singularValues(core, r, r);
+    }
+
+    /** R = Qᵀ·A (r×r) for a tall m×r matrix A with orthonormal Q from {@link Qr#orthonormalColumns}. */
+    private static float[] triangularFactor(float[] a, int m, int r) {
+        float[] q = Qr.orthonormalColumns(a, m, r);
+        float[] out = new float[r * r];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                double s = 0;
+                for (int k = 0; k < m; k++) {
+                    s += (double) q[k * r + i] * a[k * r + j];
+                }
+                out[i * r + j] = (float) s;
+            }
+        }
+        return out;
+    }
+
     /** @return the leading r columns of {@code u}, m×r row-major (r ≤ p). */
     public float[] uColumns(int r) {
         return leadingColumns(u, m, p(), r, "uColumns");

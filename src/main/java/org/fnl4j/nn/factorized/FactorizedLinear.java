@@ -1,0 +1,193 @@
+package org.fnl4j.nn.factorized;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.fnl4j.autograd.Autograd;
+import org.fnl4j.init.Init;
+import org.fnl4j.init.SpectralInit;
+import org.fnl4j.linalg.Svd;
+import org.fnl4j.nn.Module;
+import org.fnl4j.nn.Parameter;
+import org.fnl4j.ops.MatMul;
+import org.fnl4j.tensor.Rng;
+import org.fnl4j.tensor.Tensor;
+
+/**
+ * A linear layer with a factorized weight: {@code y = x·(U·Vᵀ)ᵀ + b}, or {@code x·(U·M·Vᵀ)ᵀ + b}
+ * with the optional middle factor M (the paper's "deep" overcomplete form).
+ *
+ * <p>Shapes: input (..., in) → output (..., out). Parameters: {@code u} (out, r), {@code m}
+ * (r, r) when present, {@code vt} (r, in), all of kind FACTOR; {@code bias} (out) of kind BIAS
+ * (dense, not factorized). The forward runs {@code x → x·Vᵀᵀ (…, r) → ·Mᵀ → ·Uᵀ + b}, never the
+ * dense weight. The rank r may exceed min(out, in) (overcomplete).
+ *
+ * <p>Rank from a ratio s: {@link Ranks#linear} = max(1, rint(s·min(out, in))) (half to even).
+ *
+ * <p>Initialization: the constructor uses the baseline init (Kaiming-normal, fan-in, gain √2, on U
+ * and on Vᵀ independently, M = I, bias U(−1/√in, 1/√in)); {@link #initSpectral(float[])} applies
+ * spectral initialization from a dense weight sample; {@link #resetParameters(Rng)} re-runs the
+ * baseline init.
+ */
+public class FactorizedLinear extends Module implements Factorized {
+    private final int in;
+    private final int out;
+    private final int rank;
+    private final Parameter u;
+    private final Parameter m;
+    private final Parameter vt;
+    private final Parameter bias;
+
+    /**
+     * @param in input features (≥ 1)
+     * @param out output features (≥ 1)
+     * @param rank inner rank r (≥ 1)
+     * @param middle whether to add the r×r middle factor M (initialized to I)
+     * @param bias whether to add a dense bias
+     * @param rng source of the baseline init
+     */
+    public FactorizedLinear(int in, int out, int rank, boolean middle, boolean bias, Rng rng) {
+        if (in < 1 || out < 1 || rank < 1) {
+            throw new IllegalArgumentException("FactorizedLinear: in, out and rank must be >= 1, got in=" + in
+                    + " out=" + out + " rank=" + rank);
+        }
+        this.in = in;
+        this.out = out;
+        this.rank = rank;
+        this.u = registerParameter("u", new Parameter(Tensor.zeros(out, rank), Parameter.Kind.FACTOR));
+        this.m = middle ? registerParameter("m", new Parameter(Tensor.zeros(rank, rank), Parameter.Kind.FACTOR)) : null;
+        this.vt = registerParameter("vt", new Parameter(Tensor.zeros(rank, in), Parameter.Kind.FACTOR));
+        this.bias = bias ? registerParameter("bias", new Parameter(Tensor.zeros(out), Parameter.Kind.BIAS)) : null;
+        resetParameters(rng);
+    }
+
+    /** Rank from a ratio: r = {@link Ranks#linear}(ratio, out, in). */
+    public static FactorizedLinear withRatio(int in, int out, double ratio, boolean middle, boolean bias, Rng rng) {
+        return new FactorizedLinear(in, out, Ranks.linear(ratio, out, in), middle, bias, rng);
+    }
+
+    /** Baseline init: Kaiming-normal on U and Vᵀ independently, M = I, PyTorch's default bias. */
+    public void resetParameters(Rng rng) {
+        Init.kaimingNormal(u.value(), rng);
+        Init.kaimingNormal(vt.value(), rng);
+        if (m != null) {
+            identity(m.value());
+        }
+        if (bias != null) {
+            Init.torchDefaultBias(bias.value(), in, rng);
+        }
+    }
+
+    /**
+     * Spectral initialization from a dense weight sample {@code w} (out×in, row-major): U = A_r√Σ_r,
+     * Vᵀ = (B_r√Σ_r)ᵀ, M = I; the bias is left as it is. For r &gt; min(out, in) the extra factor
+     * columns are zero (see {@link SpectralInit}).
+     *
+     * @return the SI factors (singular values of {@code w} included)
+     */
+    public SpectralInit.Factors initSpectral(float[] w) {
+        if (w.length != out * in) {
+            throw new IllegalArgumentException("FactorizedLinear.initSpectral: expected a dense weight of " + out + "x" + in
+                    + " = " + (out * in) + " values, got " + w.length);
+        }
+        SpectralInit.Factors f = SpectralInit.factorize(w, out, in, rank);
+        u.copyFrom(f.u());
+        vt.copyFrom(f.vt());
+        if (m != null) {
+            identity(m.value());
+        }
+        return f;
+    }
+
+    static void identity(Tensor t) {
+        int r = t.shape(0);
+        float[] d = t.data();
+        Arrays.fill(d, t.offset(), t.offset() + t.size(), 0f);
+        for (int i = 0; i < r; i++) {
+            d[t.offset() + i * r + i] = 1f;
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.dim() < 1 || x.shape(-1) != in) {
+            throw new IllegalArgumentException(describe() + ": input must have shape (..., " + in + "), got "
+                    + Arrays.toString(x.shape()));
+        }
+        Tensor h = MatMul.linear(x, vt.value(), null);
+        if (m != null) {
+            h = MatMul.linear(h, m.value(), null);
+        }
+        return MatMul.linear(h, u.value(), bias == null ? null : bias.value());
+    }
+
+    /** @return U (out, r). */
+    public Parameter u() { return u; }
+
+    /** @return M (r, r) or null. */
+    public Parameter middle() { return m; }
+
+    /** @return Vᵀ (r, in). */
+    public Parameter vt() { return vt; }
+
+    /** @return the bias (out) or null. */
+    public Parameter bias() { return bias; }
+
+    public int inFeatures() { return in; }
+
+    public int outFeatures() { return out; }
+
+    @Override
+    public int rank() { return rank; }
+
+    @Override
+    public List<Parameter> factors() {
+        List<Parameter> l = new ArrayList<>();
+        l.add(u);
+        if (m != null) l.add(m);
+        l.add(vt);
+        return l;
+    }
+
+    /** @return the dense weight U·M·Vᵀ, shape (out, in), no autograd. */
+    @Override
+    public Tensor product() {
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            Tensor left = m == null ? u.value() : MatMul.matmul(u.value(), m.value());
+            return MatMul.matmul(left, vt.value());
+        }
+    }
+
+    /** @return the leading min(r, out, in) singular values of the (out × in) product, descending. */
+    @Override
+    public float[] singularValues() {
+        return Svd.productSingularValues(leftFactor(), out, rank, vt.value().toArray(), in);
+    }
+
+    /** U or U·M as an (out × r) array. */
+    float[] leftFactor() {
+        if (m == null) {
+            return u.value().toArray();
+        }
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            return MatMul.matmul(u.value(), m.value()).toArray();
+        }
+    }
+
+    @Override
+    public long denseParameterCount() {
+        return (long) out * in + (bias == null ? 0 : out);
+    }
+
+    @Override
+    public List<FactorProduct> factorProducts() {
+        return List.of(new FactorProduct(1, out, rank, in, MatrixView.whole(u.value(), rank),
+                m == null ? null : MatrixView.whole(m.value(), rank), MatrixView.whole(vt.value(), in)));
+    }
+
+    @Override
+    protected String describe() {
+        return "FactorizedLinear(" + in + " -> " + out + ", rank " + rank + (m != null ? ", middle" : "")
+                + (bias == null ? ", no bias" : "") + ")";
+    }
+}
