@@ -23,7 +23,7 @@ import org.fnl4j.nn.factorized.TensorFactorized;
  * their own reconstruction.
  *
  * <p>Call {@link #apply()} after the loss's backward and before the optimizer step; factors then
- * must get no weight decay in the optimizer (see {@code Factorize.paramGroups}).
+ * must get no weight decay in the optimizer (see {@link DecayArms}).
  */
 public final class FrobeniusDecay implements Regularizer {
     private final float lambda;
