@@ -25,19 +25,21 @@ public final class Norm {
      */
     public static void batchStats(float[] x, int xOff, int n, int c, int s, float[] mean, float[] var) {
         double count = (double) n * s;
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += IMPL.sum(x, xOff + (i * c + ch) * s, s);
+        forRanges(c, (long) n * c * s, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += IMPL.sum(x, xOff + (i * c + ch) * s, s);
+                }
+                float m = (float) (sum / count);
+                double sq = 0;
+                for (int i = 0; i < n; i++) {
+                    sq += IMPL.sumSqDiff(x, xOff + (i * c + ch) * s, s, m);
+                }
+                mean[ch] = m;
+                var[ch] = (float) (sq / count);
             }
-            float m = (float) (sum / count);
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                sq += IMPL.sumSqDiff(x, xOff + (i * c + ch) * s, s, m);
-            }
-            mean[ch] = m;
-            var[ch] = (float) (sq / count);
-        }
+        });
     }
 
     /**
@@ -46,14 +48,16 @@ public final class Norm {
      */
     public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
                                         float[] gamma, int gOff, float[] beta, int bOff, float[] y, int yOff) {
-        for (int ch = 0; ch < c; ch++) {
-            float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
-            float b = (beta == null ? 0f : beta[bOff + ch]) - mean[ch] * a;
-            for (int i = 0; i < n; i++) {
-                int o = (i * c + ch) * s;
-                IMPL.affine(x, xOff + o, y, yOff + o, s, a, b);
+        forRanges(c, (long) n * c * s, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
+                float b = (beta == null ? 0f : beta[bOff + ch]) - mean[ch] * a;
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * s;
+                    IMPL.affine(x, xOff + o, y, yOff + o, s, a, b);
+                }
             }
-        }
+        });
     }
 
     /**
@@ -65,35 +69,37 @@ public final class Norm {
                                          float[] mean, float[] invStd, float[] gamma, int gOff, boolean batchStats,
                                          float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
         double count = (double) n * s;
-        double[] acc = new double[2];
-        for (int ch = 0; ch < c; ch++) {
-            float m = mean[ch], is = invStd[ch];
-            acc[0] = 0;
-            acc[1] = 0;
-            for (int i = 0; i < n; i++) {
-                int o = (i * c + ch) * s;
-                IMPL.sumAndDotCentered(dy, dyOff + o, x, xOff + o, s, m, acc);
+        forRanges(c, (long) n * c * s, (c0, c1) -> {
+            double[] acc = new double[2];
+            for (int ch = c0; ch < c1; ch++) {
+                float m = mean[ch], is = invStd[ch];
+                acc[0] = 0;
+                acc[1] = 0;
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * s;
+                    IMPL.sumAndDotCentered(dy, dyOff + o, x, xOff + o, s, m, acc);
+                }
+                if (dbeta != null) {
+                    dbeta[ch] += (float) acc[0];
+                }
+                if (dgamma != null) {
+                    dgamma[ch] += (float) (acc[1] * is);
+                }
+                if (dx == null) {
+                    continue;
+                }
+                float k = is * (gamma == null ? 1f : gamma[gOff + ch]);
+                float p = k, q = 0f, r = 0f;
+                if (batchStats) {
+                    q = (float) (-k * (double) is * is * acc[1] / count);
+                    r = (float) (-k * acc[0] / count - (double) q * m);
+                }
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * s;
+                    IMPL.accumulateLinear(dy, dyOff + o, x, xOff + o, dx, dxOff + o, s, p, q, r);
+                }
             }
-            if (dbeta != null) {
-                dbeta[ch] += (float) acc[0];
-            }
-            if (dgamma != null) {
-                dgamma[ch] += (float) (acc[1] * is);
-            }
-            if (dx == null) {
-                continue;
-            }
-            float k = is * (gamma == null ? 1f : gamma[gOff + ch]);
-            float p = k, q = 0f, r = 0f;
-            if (batchStats) {
-                q = (float) (-k * (double) is * is * acc[1] / count);
-                r = (float) (-k * acc[0] / count - (double) q * m);
-            }
-            for (int i = 0; i < n; i++) {
-                int o = (i * c + ch) * s;
-                IMPL.accumulateLinear(dy, dyOff + o, x, xOff + o, dx, dxOff + o, s, p, q, r);
-            }
-        }
+        });
     }
 
     /**
@@ -103,31 +109,90 @@ public final class Norm {
     public static void layerNormForward(float[] x, int xOff, int rows, int d, float[] gamma, int gOff,
                                         float[] beta, int bOff, float eps, float[] y, int yOff,
                                         float[] mean, float[] invStd) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * d;
-            float m = (float) (IMPL.sum(x, xOff + o, d) / d);
-            float var = (float) (IMPL.sumSqDiff(x, xOff + o, d, m) / d);
-            float is = (float) (1.0 / Math.sqrt(var + (double) eps));
-            mean[r] = m;
-            invStd[r] = is;
-            IMPL.normalizeAffine(x, xOff + o, gamma, gOff, beta, bOff, y, yOff + o, d, m, is);
-        }
+        forRanges(rows, (long) rows * d, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d;
+                float m = (float) (IMPL.sum(x, xOff + o, d) / d);
+                float var = (float) (IMPL.sumSqDiff(x, xOff + o, d, m) / d);
+                float is = (float) (1.0 / Math.sqrt(var + (double) eps));
+                mean[r] = m;
+                invStd[r] = is;
+                IMPL.normalizeAffine(x, xOff + o, gamma, gOff, beta, bOff, y, yOff + o, d, m, is);
+            }
+        });
     }
 
-    /** Backward of {@link #layerNormForward}: accumulates dx (rows, d), dgamma (d), dbeta (d); each may be null. */
+    /**
+     * Backward of {@link #layerNormForward}: accumulates dx (rows, d), dgamma (d), dbeta (d); each may
+     * be null. Rows are split into a fixed number of blocks that depends only on the shape; each block
+     * sums its dgamma/dbeta into its own buffer and the buffers are added in block order, so the
+     * result is the same at any thread count.
+     */
     public static void layerNormBackward(float[] x, int xOff, float[] dy, int dyOff, int rows, int d,
                                          float[] gamma, int gOff, float[] mean, float[] invStd,
                                          float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
-        double[] acc = new double[2];
-        for (int r = 0; r < rows; r++) {
-            int o = r * d;
-            acc[0] = 0;
-            acc[1] = 0;
-            IMPL.layerNormBackwardRow(x, xOff + o, dy, dyOff + o, gamma, gOff, d, mean[r], invStd[r], dgamma, dbeta, acc);
-            if (dx != null) {
-                IMPL.layerNormBackwardApply(x, xOff + o, dy, dyOff + o, gamma, gOff, dx, dxOff + o, d,
-                        mean[r], invStd[r], (float) (acc[0] / d), (float) (acc[1] / d));
+        int blocks = Math.max(1, Math.min((rows + LN_ROWS_PER_BLOCK - 1) / LN_ROWS_PER_BLOCK, MAX_CHUNKS));
+        float[][] pg = new float[blocks][], pb = new float[blocks][];
+        java.util.function.IntConsumer block = bl -> {
+            int r0 = Parallel.chunkStart(rows, blocks, bl), r1 = Parallel.chunkStart(rows, blocks, bl + 1);
+            float[] g = dgamma == null ? null : blocks == 1 ? dgamma : new float[d];
+            float[] b = dbeta == null ? null : blocks == 1 ? dbeta : new float[d];
+            pg[bl] = g;
+            pb[bl] = b;
+            double[] acc = new double[2];
+            for (int r = r0; r < r1; r++) {
+                int o = r * d;
+                acc[0] = 0;
+                acc[1] = 0;
+                IMPL.layerNormBackwardRow(x, xOff + o, dy, dyOff + o, gamma, gOff, d, mean[r], invStd[r], g, b, acc);
+                if (dx != null) {
+                    IMPL.layerNormBackwardApply(x, xOff + o, dy, dyOff + o, gamma, gOff, dx, dxOff + o, d,
+                            mean[r], invStd[r], (float) (acc[0] / d), (float) (acc[1] / d));
+                }
+            }
+        };
+        if (blocks == 1 || (long) rows * d < PARALLEL_MIN) {
+            for (int bl = 0; bl < blocks; bl++) {
+                block.accept(bl);
+            }
+        } else {
+            Parallel.forChunks(blocks, block);
+        }
+        if (blocks > 1) {
+            for (int bl = 0; bl < blocks; bl++) {
+                for (int j = 0; j < d; j++) {
+                    if (dgamma != null) {
+                        dgamma[j] += pg[bl][j];
+                    }
+                    if (dbeta != null) {
+                        dbeta[j] += pb[bl][j];
+                    }
+                }
             }
         }
+    }
+
+    /** Work (in elements) below which fork/join costs more than it saves. */
+    static final long PARALLEL_MIN = 1 << 15;
+    private static final int MAX_CHUNKS = 16;
+    private static final int LN_ROWS_PER_BLOCK = 64;
+
+    /** A half-open range of channel or row indices. */
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs body over [0, count) in a fixed split into at most 16 contiguous ranges. Every index is
+     * computed the same way whatever the split, so the split only decides parallelism; small jobs
+     * (fewer than {@link #PARALLEL_MIN} elements) stay on the caller.
+     */
+    static void forRanges(int count, long work, Range body) {
+        int chunks = Math.min(count, MAX_CHUNKS);
+        if (chunks <= 1 || work < PARALLEL_MIN) {
+            body.run(0, count);
+            return;
+        }
+        Parallel.forChunks(chunks, i -> body.run(Parallel.chunkStart(count, chunks, i), Parallel.chunkStart(count, chunks, i + 1)));
     }
 }

@@ -26,44 +26,48 @@ public final class Pool {
                                   float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
         int oh = outSize(h, k, stride, pad), ow = outSize(w, k, stride, pad);
         int inPlane = h * w, outPlane = oh * ow;
-        for (int p = 0; p < planes; p++) {
-            int xb = xOff + p * inPlane;
-            int yb = p * outPlane;
-            for (int i = 0; i < oh; i++) {
-                int h0 = Math.max(0, i * stride - pad), h1 = Math.min(h, i * stride - pad + k);
-                for (int j = 0; j < ow; j++) {
-                    int w0 = Math.max(0, j * stride - pad), w1 = Math.min(w, j * stride - pad + k);
-                    float best = Float.NEGATIVE_INFINITY;
-                    int at = h0 * w + w0;
-                    for (int u = h0; u < h1; u++) {
-                        int row = u * w;
-                        for (int v = w0; v < w1; v++) {
-                            float val = x[xb + row + v];
-                            // '!(val <= best)' also picks up NaN, which then propagates as in PyTorch.
-                            if (!(val <= best)) {
-                                best = val;
-                                at = row + v;
+        Norm.forRanges(planes, (long) planes * (inPlane + outPlane), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = xOff + p * inPlane;
+                int yb = p * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    int h0 = Math.max(0, i * stride - pad), h1 = Math.min(h, i * stride - pad + k);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = Math.max(0, j * stride - pad), w1 = Math.min(w, j * stride - pad + k);
+                        float best = Float.NEGATIVE_INFINITY;
+                        int at = h0 * w + w0;
+                        for (int u = h0; u < h1; u++) {
+                            int row = u * w;
+                            for (int v = w0; v < w1; v++) {
+                                float val = x[xb + row + v];
+                                // A NaN wins and stays, so it propagates as in PyTorch.
+                                if (val > best || val != val) {
+                                    best = val;
+                                    at = row + v;
+                                }
                             }
                         }
+                        int o = yb + i * ow + j;
+                        y[yOff + o] = best;
+                        argmax[argOff + o] = at;
                     }
-                    int o = yb + i * ow + j;
-                    y[yOff + o] = best;
-                    argmax[argOff + o] = at;
                 }
             }
-        }
+        });
     }
 
     /** dx[argmax] += dy, plane by plane. dy, argmax: planes×outH×outW; dx: planes×H×W. */
     public static void maxBackward(int planes, int inPlane, int outPlane, float[] dy, int dyOff,
                                    int[] argmax, int argOff, float[] dx, int dxOff) {
-        for (int p = 0; p < planes; p++) {
-            int db = dxOff + p * inPlane;
-            int ob = p * outPlane;
-            for (int o = 0; o < outPlane; o++) {
-                dx[db + argmax[argOff + ob + o]] += dy[dyOff + ob + o];
+        Norm.forRanges(planes, (long) planes * (inPlane + outPlane), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int db = dxOff + p * inPlane;
+                int ob = p * outPlane;
+                for (int o = 0; o < outPlane; o++) {
+                    dx[db + argmax[argOff + ob + o]] += dy[dyOff + ob + o];
+                }
             }
-        }
+        });
     }
 
     /**
@@ -75,24 +79,26 @@ public final class Pool {
         int oh = outSize(h, k, stride, pad), ow = outSize(w, k, stride, pad);
         int inPlane = h * w, outPlane = oh * ow;
         float inv = 1f / (k * k);
-        for (int p = 0; p < planes; p++) {
-            int xb = xOff + p * inPlane;
-            int yb = yOff + p * outPlane;
-            for (int i = 0; i < oh; i++) {
-                int h0 = Math.max(0, i * stride - pad), h1 = Math.min(h, i * stride - pad + k);
-                for (int j = 0; j < ow; j++) {
-                    int w0 = Math.max(0, j * stride - pad), w1 = Math.min(w, j * stride - pad + k);
-                    float sum = 0f;
-                    for (int u = h0; u < h1; u++) {
-                        int row = xb + u * w;
-                        for (int v = w0; v < w1; v++) {
-                            sum += x[row + v];
+        Norm.forRanges(planes, (long) planes * (inPlane + outPlane) * k, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int xb = xOff + p * inPlane;
+                int yb = yOff + p * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    int h0 = Math.max(0, i * stride - pad), h1 = Math.min(h, i * stride - pad + k);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = Math.max(0, j * stride - pad), w1 = Math.min(w, j * stride - pad + k);
+                        float sum = 0f;
+                        for (int u = h0; u < h1; u++) {
+                            int row = xb + u * w;
+                            for (int v = w0; v < w1; v++) {
+                                sum += x[row + v];
+                            }
                         }
+                        y[yb + i * ow + j] = sum * inv;
                     }
-                    y[yb + i * ow + j] = sum * inv;
                 }
             }
-        }
+        });
     }
 
     /** dx += the transpose of {@link #avgForward} applied to dy. */
@@ -101,42 +107,48 @@ public final class Pool {
         int oh = outSize(h, k, stride, pad), ow = outSize(w, k, stride, pad);
         int inPlane = h * w, outPlane = oh * ow;
         float inv = 1f / (k * k);
-        for (int p = 0; p < planes; p++) {
-            int db = dxOff + p * inPlane;
-            int yb = dyOff + p * outPlane;
-            for (int i = 0; i < oh; i++) {
-                int h0 = Math.max(0, i * stride - pad), h1 = Math.min(h, i * stride - pad + k);
-                for (int j = 0; j < ow; j++) {
-                    int w0 = Math.max(0, j * stride - pad), w1 = Math.min(w, j * stride - pad + k);
-                    float g = dy[yb + i * ow + j] * inv;
-                    for (int u = h0; u < h1; u++) {
-                        int row = db + u * w;
-                        for (int v = w0; v < w1; v++) {
-                            dx[row + v] += g;
+        Norm.forRanges(planes, (long) planes * (inPlane + outPlane) * k, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int db = dxOff + p * inPlane;
+                int yb = dyOff + p * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    int h0 = Math.max(0, i * stride - pad), h1 = Math.min(h, i * stride - pad + k);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = Math.max(0, j * stride - pad), w1 = Math.min(w, j * stride - pad + k);
+                        float g = dy[yb + i * ow + j] * inv;
+                        for (int u = h0; u < h1; u++) {
+                            int row = db + u * w;
+                            for (int v = w0; v < w1; v++) {
+                                dx[row + v] += g;
+                            }
                         }
                     }
                 }
             }
-        }
+        });
     }
 
     /** y[p] = mean of plane p. x: planes×plane at xOff; y: planes at yOff, overwritten. */
     public static void globalAvgForward(int planes, int plane, float[] x, int xOff, float[] y, int yOff) {
         float inv = 1f / plane;
-        for (int p = 0; p < planes; p++) {
-            y[yOff + p] = (float) (Norm.sum(x, xOff + p * plane, plane) * inv);
-        }
+        Norm.forRanges(planes, (long) planes * plane, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                y[yOff + p] = (float) (Norm.sum(x, xOff + p * plane, plane) * inv);
+            }
+        });
     }
 
     /** dx[p, :] += dy[p] / plane. */
     public static void globalAvgBackward(int planes, int plane, float[] dy, int dyOff, float[] dx, int dxOff) {
         float inv = 1f / plane;
-        for (int p = 0; p < planes; p++) {
-            float g = dy[dyOff + p] * inv;
-            int b = dxOff + p * plane;
-            for (int i = 0; i < plane; i++) {
-                dx[b + i] += g;
+        Norm.forRanges(planes, (long) planes * plane, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                float g = dy[dyOff + p] * inv;
+                int b = dxOff + p * plane;
+                for (int i = 0; i < plane; i++) {
+                    dx[b + i] += g;
+                }
             }
-        }
+        });
     }
 }

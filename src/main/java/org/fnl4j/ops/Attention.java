@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Gemm;
+import org.fnl4j.kernel.Parallel;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -27,44 +28,72 @@ public final class Attention {
         float scale = (float) (1.0 / Math.sqrt(dh));
         float[] p = new float[bh * t * s];
         Tensor out = Tensor.zeros(q.shape(0), q.shape(1), t, dv);
-        for (int i = 0; i < bh; i++) {
-            int po = i * t * s;
-            Gemm.sgemm(false, true, t, s, dh, scale, q.data(), q.offset() + i * t * dh, ld(dh),
-                    k.data(), k.offset() + i * s * dh, ld(dh), 0f, p, po, ld(s));
-            softmaxRows(p, po, t, s, causal);
-            Gemm.sgemm(false, false, t, dv, s, 1f, p, po, ld(s), v.data(), v.offset() + i * s * dv, ld(dv),
-                    0f, out.data(), i * t * dv, ld(dv));
-        }
+        long work = (long) bh * t * s * (dh + dv);
+        forHeads(bh, work, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int po = i * t * s;
+                Gemm.sgemm(false, true, t, s, dh, scale, q.data(), q.offset() + i * t * dh, ld(dh),
+                        k.data(), k.offset() + i * s * dh, ld(dh), 0f, p, po, ld(s));
+                softmaxRows(p, po, t, s, causal);
+                Gemm.sgemm(false, false, t, dv, s, 1f, p, po, ld(s), v.data(), v.offset() + i * s * dv, ld(dv),
+                        0f, out.data(), i * t * dv, ld(dv));
+            }
+        });
         if (!Autograd.needsGrad(q, k, v)) {
             return out;
         }
         return Autograd.record("scaledDotProduct", out, () -> {
             float[] dout = out.grad();
             boolean needScores = q.requiresGrad() || k.requiresGrad();
-            float[] dp = needScores ? new float[t * s] : null;
-            for (int i = 0; i < bh; i++) {
-                int po = i * t * s, oo = i * t * dv, vo = i * s * dv;
-                if (v.requiresGrad()) {
-                    // dV += Pᵀ · dO
-                    Gemm.sgemm(true, false, s, dv, t, 1f, p, po, ld(s), dout, oo, ld(dv), 1f, v.gradBuffer(), vo, ld(dv));
+            // Gradient buffers are allocated here, not lazily inside the parallel section.
+            float[] gq = q.requiresGrad() ? q.gradBuffer() : null;
+            float[] gk = k.requiresGrad() ? k.gradBuffer() : null;
+            float[] gv = v.requiresGrad() ? v.gradBuffer() : null;
+            forHeads(bh, 2 * work, (i0, i1) -> {
+                float[] dp = needScores ? new float[t * s] : null;
+                for (int i = i0; i < i1; i++) {
+                    int po = i * t * s, oo = i * t * dv, vo = i * s * dv;
+                    if (gv != null) {
+                        // dV += Pᵀ · dO
+                        Gemm.sgemm(true, false, s, dv, t, 1f, p, po, ld(s), dout, oo, ld(dv), 1f, gv, vo, ld(dv));
+                    }
+                    if (!needScores) {
+                        continue;
+                    }
+                    // dP = dO · vᵀ, then through the softmax: dS = P ∘ (dP - rowsum(P ∘ dP)).
+                    Gemm.sgemm(false, true, t, s, dv, 1f, dout, oo, ld(dv), v.data(), v.offset() + vo, ld(dv), 0f, dp, 0, ld(s));
+                    softmaxBackwardRows(p, po, dp, t, s);
+                    int qo = i * t * dh, ko = i * s * dh;
+                    if (gq != null) {
+                        Gemm.sgemm(false, false, t, dh, s, scale, dp, 0, ld(s), k.data(), k.offset() + ko, ld(dh),
+                                1f, gq, qo, ld(dh));
+                    }
+                    if (gk != null) {
+                        Gemm.sgemm(true, false, s, dh, t, scale, dp, 0, ld(s), q.data(), q.offset() + qo, ld(dh),
+                                1f, gk, ko, ld(dh));
+                    }
                 }
-                if (!needScores) {
-                    continue;
-                }
-                // dP = dO · vᵀ, then through the softmax: dS = P ∘ (dP - rowsum(P ∘ dP)).
-                Gemm.sgemm(false, true, t, s, dv, 1f, dout, oo, ld(dv), v.data(), v.offset() + vo, ld(dv), 0f, dp, 0, ld(s));
-                softmaxBackwardRows(p, po, dp, t, s);
-                int qo = i * t * dh, ko = i * s * dh;
-                if (q.requiresGrad()) {
-                    Gemm.sgemm(false, false, t, dh, s, scale, dp, 0, ld(s), k.data(), k.offset() + ko, ld(dh),
-                            1f, q.gradBuffer(), qo, ld(dh));
-                }
-                if (k.requiresGrad()) {
-                    Gemm.sgemm(true, false, s, dh, t, scale, dp, 0, ld(s), q.data(), q.offset() + qo, ld(dh),
-                            1f, k.gradBuffer(), ko, ld(dh));
-                }
-            }
+            });
         }, q, k, v);
+    }
+
+    /** A half-open range of (batch·head) indices. */
+    private interface HeadRange {
+        void run(int from, int to);
+    }
+
+    /**
+     * Splits the batch·head index range into at most 16 fixed parts run with {@link Parallel}; each
+     * head is computed the same way whatever the split, so results do not depend on the thread
+     * count. Small problems stay on the caller (the GEMMs inside may then use the threads).
+     */
+    private static void forHeads(int bh, long work, HeadRange body) {
+        int chunks = Math.min(bh, 16);
+        if (chunks <= 1 || work < (1 << 16)) {
+            body.run(0, bh);
+            return;
+        }
+        Parallel.forChunks(chunks, c -> body.run(Parallel.chunkStart(bh, chunks, c), Parallel.chunkStart(bh, chunks, c + 1)));
     }
 
     /** Row-wise softmax of the (t, s) block at off, in place; with causal, entries j > i become 0. */
