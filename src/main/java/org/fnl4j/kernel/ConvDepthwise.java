@@ -73,7 +73,7 @@ public final class ConvDepthwise {
         check(s, "backwardWeight");
         int oh = s.outH(), ow = s.outW(), outPlane = oh * ow, inPlane = s.inH() * s.inW();
         int khw = s.kh() * s.kw();
-        int chunks = Math.min(s.batch(), ConvImplicit.WEIGHT_CHUNKS);
+        int chunks = ConvImplicit.weightChunks(s.batch());
         float[][] partial = new float[chunks][s.outChannels() * khw];
         ConvImplicit.forChunks(chunks, chunk -> {
             float[] part = partial[chunk];

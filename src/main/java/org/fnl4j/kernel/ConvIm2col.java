@@ -58,7 +58,7 @@ public final class ConvIm2col {
     public static void backwardWeight(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         int cg = s.inPerGroup(), og = s.outPerGroup(), kk = cg * s.kh() * s.kw();
         int p = s.outH() * s.outW(), inPlane = s.inH() * s.inW();
-        int chunks = Math.min(s.batch(), ConvImplicit.WEIGHT_CHUNKS);
+        int chunks = ConvImplicit.weightChunks(s.batch());
         float[][] partial = new float[chunks][s.outChannels() * kk];
         ConvImplicit.forChunks(chunks, chunk -> {
             float[] col = ConvImplicit.Scratch.get().src(kk * p);

@@ -34,8 +34,11 @@ public final class ConvImplicit {
 
     private static final int MR = ConvKernel.MR, NR = ConvKernel.NR;
 
-    /** Fixed number of image chunks of the weight gradient (independent of the thread count). */
+    /** At most this many image chunks in a weight gradient. */
     static final int WEIGHT_CHUNKS = 16;
+    /** At least this many images per weight-gradient chunk (when the batch allows): each chunk ends
+     *  with a reduction of its partial sums, which must stay small next to the chunk's work. */
+    static final int IMAGES_PER_WEIGHT_CHUNK = 4;
 
     private ConvImplicit() {}
 
@@ -152,7 +155,7 @@ public final class ConvImplicit {
         int oBlocks = (og + MR - 1) / MR, kBlocks = plan.kRound / NR;
         int blockSize = MR * NR * lanes;
         int accLen = groups * oBlocks * kBlocks * blockSize;
-        int chunks = Math.min(s.batch(), WEIGHT_CHUNKS);
+        int chunks = weightChunks(s.batch());
         int total = s.outChannels() * plan.k;
         float[][] partial = new float[chunks][total];
         int inPlane = s.inH() * s.inW(), outPlane = oh * ow;
@@ -189,16 +192,21 @@ public final class ConvImplicit {
                     for (int k = 0; k < plan.k; k++) {
                         int a = ((g * oBlocks + o / MR) * kBlocks + k / NR) * blockSize
                                 + ((o % MR) * NR + k % NR) * lanes;
-                        float sum = 0f;
-                        for (int l = 0; l < lanes; l++) {
-                            sum += acc[a + l];
-                        }
-                        part[(g * og + o) * plan.k + k] = sum;
+                        part[(g * og + o) * plan.k + k] = sumLanes(acc, a, lanes);
                     }
                 }
             }
         });
         addPartials(partial, dw, dwOff);
+    }
+
+    /** Sum of a[off .. off+n) as a pairwise tree (fixed order; short dependency chains). */
+    static float sumLanes(float[] a, int off, int n) {
+        if (n == 1) {
+            return a[off];
+        }
+        int h = n >>> 1;
+        return sumLanes(a, off, h) + sumLanes(a, off + h, n - h);
     }
 
     /** dst[off + i] += partial[0][i] + partial[1][i] + ..., summed in chunk order. */
@@ -211,6 +219,14 @@ public final class ConvImplicit {
             }
             dst[off + i] += sum;
         }
+    }
+
+    /**
+     * Number of image chunks of a weight gradient: depends on the batch only, never on the thread
+     * count, so the summation order (and so the result) is the same at any thread count.
+     */
+    static int weightChunks(int batch) {
+        return Math.max(1, Math.min(WEIGHT_CHUNKS, batch / IMAGES_PER_WEIGHT_CHUNK));
     }
 
     /** First item of chunk {@code chunk} of {@code total} items split into {@code chunks} near-equal runs. */
