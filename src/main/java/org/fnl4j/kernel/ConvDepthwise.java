@@ -15,7 +15,7 @@ public final class ConvDepthwise {
                                float[] bias, int bOff, float[] y, int yOff) {
         check(s, "forward");
         int oh = s.outH(), ow = s.outW(), outPlane = oh * ow, inPlane = s.inH() * s.inW();
-        ConvImplicit.forChunks(s.batch(), n -> {
+        Parallel.forChunks(s.batch(), n -> {
             for (int o = 0; o < s.outChannels(); o++) {
                 int yb = yOff + (n * s.outChannels() + o) * outPlane;
                 int xb = xOff + (n * s.inChannels() + o / s.outPerGroup()) * inPlane;
@@ -44,7 +44,7 @@ public final class ConvDepthwise {
     public static void backwardInput(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         check(s, "backwardInput");
         int oh = s.outH(), ow = s.outW(), outPlane = oh * ow, inPlane = s.inH() * s.inW();
-        ConvImplicit.forChunks(s.batch(), n -> {
+        Parallel.forChunks(s.batch(), n -> {
             for (int o = 0; o < s.outChannels(); o++) {
                 int yb = dyOff + (n * s.outChannels() + o) * outPlane;
                 int xb = dxOff + (n * s.inChannels() + o / s.outPerGroup()) * inPlane;
@@ -75,10 +75,10 @@ public final class ConvDepthwise {
         int khw = s.kh() * s.kw();
         int chunks = ConvImplicit.weightChunks(s.batch());
         float[][] partial = new float[chunks][s.outChannels() * khw];
-        ConvImplicit.forChunks(chunks, chunk -> {
+        Parallel.forChunks(chunks, chunk -> {
             float[] part = partial[chunk];
-            int n0 = ConvImplicit.chunkStart(s.batch(), chunks, chunk);
-            int n1 = ConvImplicit.chunkStart(s.batch(), chunks, chunk + 1);
+            int n0 = Parallel.chunkStart(s.batch(), chunks, chunk);
+            int n1 = Parallel.chunkStart(s.batch(), chunks, chunk + 1);
             for (int n = n0; n < n1; n++) {
                 for (int o = 0; o < s.outChannels(); o++) {
                     int yb = dyOff + (n * s.outChannels() + o) * outPlane;

@@ -22,7 +22,7 @@ public final class ConvIm2col {
                                float[] bias, int bOff, float[] y, int yOff) {
         int cg = s.inPerGroup(), og = s.outPerGroup(), kk = cg * s.kh() * s.kw();
         int p = s.outH() * s.outW(), inPlane = s.inH() * s.inW();
-        ConvImplicit.forChunks(s.batch(), n -> {
+        Parallel.forChunks(s.batch(), n -> {
             float[] col = ConvImplicit.Scratch.get().src(kk * p);
             for (int g = 0; g < s.groups(); g++) {
                 im2col(s, x, xOff + (n * s.inChannels() + g * cg) * inPlane, col);
@@ -44,7 +44,7 @@ public final class ConvIm2col {
     public static void backwardInput(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         int cg = s.inPerGroup(), og = s.outPerGroup(), kk = cg * s.kh() * s.kw();
         int p = s.outH() * s.outW(), inPlane = s.inH() * s.inW();
-        ConvImplicit.forChunks(s.batch(), n -> {
+        Parallel.forChunks(s.batch(), n -> {
             float[] col = ConvImplicit.Scratch.get().src(kk * p);
             for (int g = 0; g < s.groups(); g++) {
                 Gemm.sgemm(true, false, kk, p, og, 1f, w, wOff + g * og * kk, kk,
@@ -60,10 +60,10 @@ public final class ConvIm2col {
         int p = s.outH() * s.outW(), inPlane = s.inH() * s.inW();
         int chunks = ConvImplicit.weightChunks(s.batch());
         float[][] partial = new float[chunks][s.outChannels() * kk];
-        ConvImplicit.forChunks(chunks, chunk -> {
+        Parallel.forChunks(chunks, chunk -> {
             float[] col = ConvImplicit.Scratch.get().src(kk * p);
-            int n0 = ConvImplicit.chunkStart(s.batch(), chunks, chunk);
-            int n1 = ConvImplicit.chunkStart(s.batch(), chunks, chunk + 1);
+            int n0 = Parallel.chunkStart(s.batch(), chunks, chunk);
+            int n1 = Parallel.chunkStart(s.batch(), chunks, chunk + 1);
             for (int n = n0; n < n1; n++) {
                 for (int g = 0; g < s.groups(); g++) {
                     im2col(s, x, xOff + (n * s.inChannels() + g * cg) * inPlane, col);

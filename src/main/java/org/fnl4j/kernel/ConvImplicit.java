@@ -76,7 +76,7 @@ public final class ConvImplicit {
             }
         }
         int inPlane = s.inH() * s.inW(), outPlane = oh * ow;
-        forChunks(s.batch(), n -> {
+        Parallel.forChunks(s.batch(), n -> {
             Scratch sc = Scratch.get();
             float[] buf = sc.src(plan.bufLen);
             float[] out = sc.out(blocks * MR * plan.qRound);
@@ -125,7 +125,7 @@ public final class ConvImplicit {
             }
         }
         int inPlane = ih * iw, outPlane = oh * ow;
-        forChunks(s.batch(), n -> {
+        Parallel.forChunks(s.batch(), n -> {
             Scratch sc = Scratch.get();
             float[] buf = sc.src(plan.bufLen);
             float[] out = sc.out(blocks * MR * plan.qRound);
@@ -160,13 +160,13 @@ public final class ConvImplicit {
         float[][] partial = new float[chunks][total];
         int inPlane = s.inH() * s.inW(), outPlane = oh * ow;
         int qr = plan.qRound;
-        forChunks(chunks, chunk -> {
+        Parallel.forChunks(chunks, chunk -> {
             Scratch sc = Scratch.get();
             float[] buf = sc.src(plan.bufLen);
             float[] dyq = sc.out(oBlocks * MR * qr);
             float[] acc = sc.acc(accLen);
             Arrays.fill(acc, 0, accLen, 0f);
-            int n0 = chunkStart(s.batch(), chunks, chunk), n1 = chunkStart(s.batch(), chunks, chunk + 1);
+            int n0 = Parallel.chunkStart(s.batch(), chunks, chunk), n1 = Parallel.chunkStart(s.batch(), chunks, chunk + 1);
             for (int n = n0; n < n1; n++) {
                 for (int g = 0; g < groups; g++) {
                     plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf);
@@ -227,19 +227,6 @@ public final class ConvImplicit {
      */
     static int weightChunks(int batch) {
         return Math.max(1, Math.min(WEIGHT_CHUNKS, batch / IMAGES_PER_WEIGHT_CHUNK));
-    }
-
-    /** First item of chunk {@code chunk} of {@code total} items split into {@code chunks} near-equal runs. */
-    static int chunkStart(int total, int chunks, int chunk) {
-        int base = total / chunks, extra = total % chunks;
-        return chunk * base + Math.min(chunk, extra);
-    }
-
-    /** Runs body(0..chunks-1); each chunk's work depends only on its index. */
-    static void forChunks(int chunks, java.util.function.IntConsumer body) {
-        for (int i = 0; i < chunks; i++) {
-            body.accept(i);
-        }
     }
 
     /**

@@ -1,0 +1,126 @@
+package org.fnl4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.fnl4j.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The individual convolution implementations: the im2col + GEMM path and the implicit-GEMM path on
+ * its scalar twin against {@link ConvReference}, and the Vector API micro-kernel against the scalar
+ * twin (skipped when the Vector API is not active in this run).
+ */
+class ConvPathsTest {
+    @Test
+    void im2colPathMatchesReference() {
+        for (int[] g : ConvTest.GEOMETRIES) {
+            ConvShape s = ConvTest.shape(g);
+            if (s.macs() > 200_000) {
+                continue; // keeps the class fast while the GEMM kernel is still interpreted
+            }
+            Rng rng = new Rng(11);
+            float[] x = ConvTest.random(s.inputSize(), rng), w = ConvTest.random(s.weightSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
+            float[] b = ConvTest.random(s.outChannels(), rng);
+            float[] yRef = new float[(int) s.outputSize()], y = new float[(int) s.outputSize()];
+            ConvReference.forward(s, x, 0, w, 0, b, 0, yRef, 0);
+            ConvIm2col.forward(s, x, 0, w, 0, b, 0, y, 0);
+            ConvTest.assertClose(yRef, y, s + " im2col forward");
+            float[] dxRef = ConvTest.random(s.inputSize(), new Rng(5)), dx = dxRef.clone();
+            ConvReference.backwardInput(s, dy, 0, w, 0, dxRef, 0);
+            ConvIm2col.backwardInput(s, dy, 0, w, 0, dx, 0);
+            ConvTest.assertClose(dxRef, dx, s + " im2col backwardInput");
+            float[] dwRef = ConvTest.random(s.weightSize(), new Rng(6)), dw = dwRef.clone();
+            ConvReference.backwardWeight(s, x, 0, dy, 0, dwRef, 0);
+            ConvIm2col.backwardWeight(s, x, 0, dy, 0, dw, 0);
+            ConvTest.assertClose(dwRef, dw, s + " im2col backwardWeight");
+        }
+    }
+
+    @Test
+    void scalarKernelPathMatchesReference() {
+        ConvKernel scalar = new ScalarConvKernel();
+        for (int[] g : ConvTest.GEOMETRIES) {
+            ConvShape s = ConvTest.shape(g);
+            if (Conv.depthwise(s)) {
+                continue;
+            }
+            Rng rng = new Rng(8);
+            float[] x = ConvTest.random(s.inputSize(), rng), w = ConvTest.random(s.weightSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
+            float[] yRef = new float[(int) s.outputSize()], y = new float[(int) s.outputSize()];
+            ConvReference.forward(s, x, 0, w, 0, null, 0, yRef, 0);
+            ConvImplicit.forward(scalar, s, x, 0, w, 0, null, 0, y, 0);
+            ConvTest.assertClose(yRef, y, s + " scalar forward");
+            float[] dwRef = new float[(int) s.weightSize()], dw = new float[(int) s.weightSize()];
+            ConvReference.backwardWeight(s, x, 0, dy, 0, dwRef, 0);
+            ConvImplicit.backwardWeight(scalar, s, x, 0, dy, 0, dw, 0);
+            ConvTest.assertClose(dwRef, dw, s + " scalar backwardWeight");
+            if (s.strideH() == 1 && s.strideW() == 1) {
+                float[] dxRef = new float[(int) s.inputSize()], dx = new float[(int) s.inputSize()];
+                ConvReference.backwardInput(s, dy, 0, w, 0, dxRef, 0);
+                ConvImplicit.backwardInput(scalar, s, dy, 0, w, 0, dx, 0);
+                ConvTest.assertClose(dxRef, dx, s + " scalar backwardInput");
+            }
+        }
+    }
+
+    @Test
+    void simdAndScalarConvolutionsAgree() {
+        assumeTrue(Kernels.simdActive());
+        ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);
+        ConvKernel scalar = new ScalarConvKernel();
+        boolean sameLanes = simd.lanes() == scalar.lanes();
+        for (int[] g : ConvTest.GEOMETRIES) {
+            ConvShape s = ConvTest.shape(g);
+            if (Conv.depthwise(s)) {
+                continue;
+            }
+            Rng rng = new Rng(9);
+            float[] x = ConvTest.random(s.inputSize(), rng), w = ConvTest.random(s.weightSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
+            float[] y1 = new float[(int) s.outputSize()], y2 = new float[(int) s.outputSize()];
+            ConvImplicit.forward(scalar, s, x, 0, w, 0, null, 0, y1, 0);
+            ConvImplicit.forward(simd, s, x, 0, w, 0, null, 0, y2, 0);
+            // Both sum the taps in the same order with fused multiply-adds: bitwise equal.
+            assertArrayEquals(y1, y2, s + " forward simd vs scalar");
+            float[] dw1 = new float[(int) s.weightSize()], dw2 = new float[(int) s.weightSize()];
+            ConvImplicit.backwardWeight(scalar, s, x, 0, dy, 0, dw1, 0);
+            ConvImplicit.backwardWeight(simd, s, x, 0, dy, 0, dw2, 0);
+            if (sameLanes) {
+                assertArrayEquals(dw1, dw2, s + " backwardWeight simd vs scalar");
+            } else {
+                ConvTest.assertClose(dw1, dw2, s + " backwardWeight simd vs scalar");
+            }
+        }
+    }
+
+    @Test
+    void simdAndScalarKernelBlocksAgreeAtOddLengths() {
+        assumeTrue(Kernels.simdActive());
+        ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);
+        ConvKernel scalar = new ScalarConvKernel();
+        assumeTrue(simd.lanes() == scalar.lanes(), "bitwise block parity needs equal lane counts");
+        int lanes = simd.lanes();
+        for (int n : new int[] {1, 7, 31, 1021}) {
+            Rng rng = new Rng(n);
+            int[] offs = new int[Math.max(n, ConvKernel.NR)];
+            for (int k = 0; k < offs.length; k++) {
+                offs[k] = rng.nextInt(3 * lanes + 5);
+            }
+            float[] src = ConvTest.random(offs.length + (long) (3 * lanes + 5) + (long) Math.max(n, ConvKernel.NR) * lanes, rng);
+            float[] w = ConvTest.random((long) n * ConvKernel.MR, rng);
+            for (int nvec = 1; nvec <= ConvKernel.NR; nvec++) {
+                int ldo = ConvKernel.NR * lanes + 3;
+                float[] o1 = new float[ConvKernel.MR * ldo + 1], o2 = new float[ConvKernel.MR * ldo + 1];
+                scalar.forwardBlock(n, w, 0, offs, src, 2, o1, 1, ldo, nvec);
+                simd.forwardBlock(n, w, 0, offs, src, 2, o2, 1, ldo, nvec);
+                assertArrayEquals(o1, o2, "forwardBlock k=" + n + " nvec=" + nvec);
+            }
+            int ldd = n * lanes + 1;
+            float[] dy = ConvTest.random((long) ConvKernel.MR * ldd, rng);
+            float[] a1 = ConvTest.random(ConvKernel.MR * ConvKernel.NR * lanes + 3, rng), a2 = a1.clone();
+            scalar.weightBlock(n, dy, 1, ldd, src, 2, offs, 0, a1, 3);
+            simd.weightBlock(n, dy, 1, ldd, src, 2, offs, 0, a2, 3);
+            assertArrayEquals(a1, a2, "weightBlock qVectors=" + n);
+        }
+    }
+}
