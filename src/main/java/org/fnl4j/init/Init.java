@@ -1,6 +1,7 @@
 package org.fnl4j.init;
 
 import java.util.Arrays;
+import org.fnl4j.linalg.Qr;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
 
@@ -200,11 +201,9 @@ public final class Init {
      * Orthogonal init ({@code torch.nn.init.orthogonal_}): the tensor, viewed as a matrix of
      * {@code rows = shape[0]} by {@code cols = size/rows}, becomes {@code gain} times a matrix with
      * orthonormal rows (rows ≤ cols) or orthonormal columns (rows ≥ cols), drawn uniformly (Haar) as
-     * the Q factor of a Gaussian matrix whose R has a positive diagonal.
-     *
-     * <p>The QR is a modified Gram–Schmidt in double with one re-orthogonalization pass; it yields
-     * the same Q as Householder QR followed by PyTorch's sign fix-up (the Q with diag(R) > 0 is
-     * unique).
+     * the Q factor of a Gaussian matrix whose R has a non-negative diagonal
+     * ({@link Qr#semiOrthogonal}). The Gaussian is sampled row-major in the (rows × cols) layout,
+     * like PyTorch's {@code new(rows, cols).normal_()}.
      */
     public static Tensor orthogonal(Tensor t, double gain, Rng rng) {
         int[] s = t.shape();
@@ -212,63 +211,21 @@ public final class Init {
             throw new IllegalArgumentException("Init.orthogonal: needs a tensor with at least 2 dimensions, got shape "
                     + Arrays.toString(s));
         }
-        int rows = s[0];
-        int cols = rows == 0 ? 0 : t.size() / rows;
         if (t.size() == 0) {
             return t;
         }
-        // Work on the tall orientation (m ≥ n) and orthonormalize its n columns.
-        boolean transpose = rows < cols;
-        int m = transpose ? cols : rows;
-        int n = transpose ? rows : cols;
-        double[][] col = new double[n][m];
-        // Sample in the layout of the (rows × cols) matrix, row-major, as PyTorch's new(rows, cols).normal_().
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                double g = rng.nextGaussian();
-                if (transpose) {
-                    col[r][c] = g;
-                } else {
-                    col[c][r] = g;
-                }
-            }
+        int rows = s[0];
+        int cols = t.size() / rows;
+        float[] g = new float[t.size()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) rng.nextGaussian();
         }
-        for (int j = 0; j < n; j++) {
-            double[] v = col[j];
-            for (int pass = 0; pass < 2; pass++) {
-                for (int i = 0; i < j; i++) {
-                    double dot = dot(col[i], v);
-                    double[] q = col[i];
-                    for (int k = 0; k < m; k++) {
-                        v[k] -= dot * q[k];
-                    }
-                }
-            }
-            double norm = Math.sqrt(dot(v, v));
-            if (norm == 0) {
-                throw new IllegalStateException("Init.orthogonal: Gaussian sample was rank deficient at column " + j
-                        + " of a " + m + "x" + n + " matrix");
-            }
-            for (int k = 0; k < m; k++) {
-                v[k] /= norm;
-            }
-        }
+        float[] q = Qr.semiOrthogonal(g, rows, cols);
         float[] d = t.data();
         int off = t.offset();
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                double q = transpose ? col[r][c] : col[c][r];
-                d[off + r * cols + c] = (float) (gain * q);
-            }
+        for (int i = 0; i < q.length; i++) {
+            d[off + i] = (float) (gain * q[i]);
         }
         return t;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -43,6 +44,45 @@ public abstract class Module {
         checkName(name);
         children.put(name, m);
         return m;
+    }
+
+    /**
+     * Replaces the registered child {@code name} with {@code m} at the same position and returns the
+     * old child. Model surgery (e.g. swapping a dense layer for a factorized one) uses this; the
+     * modules of this package look their children up by name when they run, so the replacement
+     * takes effect in {@link #forward}.
+     */
+    public Module replaceModule(String name, Module m) {
+        if (!children.containsKey(name)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".replaceModule: no child named '" + name
+                    + "'; children are " + children.keySet());
+        }
+        if (m == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".replaceModule: replacement for '" + name
+                    + "' is null");
+        }
+        return children.put(name, m);
+    }
+
+    /** @return the registered child {@code name}; fails with the list of children when there is none. */
+    protected Module child(String name) {
+        Module m = children.get(name);
+        if (m == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + ": no child named '" + name + "'; children are "
+                    + children.keySet());
+        }
+        return m;
+    }
+
+    /**
+     * Re-initializes this module's parameters from {@code rng} (and resets buffers such as running
+     * statistics). The default resets the children in registration order; layers with parameters
+     * override it with their own initializer.
+     */
+    public void resetParameters(Rng rng) {
+        for (Module c : children.values()) {
+            c.resetParameters(rng);
+        }
     }
 
     private void checkName(String name) {

@@ -154,7 +154,7 @@ class InitTest {
                 for (int k = 0; k < cols; k++) {
                     s += (double) w[i * cols + k] * w[j * cols + k];
                 }
-                assertEquals(i == j ? gain * gain : 0.0, s, 1e-5, "row Gram (" + i + "," + j + ")");
+                assertEquals(i == j ? gain * gain : 0.0, s, 5e-5, "row Gram (" + i + "," + j + ")");
             }
         }
     }
@@ -166,7 +166,7 @@ class InitTest {
                 for (int k = 0; k < rows; k++) {
                     s += (double) w[k * cols + i] * w[k * cols + j];
                 }
-                assertEquals(i == j ? gain * gain : 0.0, s, 1e-5, "column Gram (" + i + "," + j + ")");
+                assertEquals(i == j ? gain * gain : 0.0, s, 5e-5, "column Gram (" + i + "," + j + ")");
             }
         }
     }
@@ -194,7 +194,7 @@ class InitTest {
         Rng sampler = new Rng(16);
         double[] g = new double[rows * cols];
         for (int i = 0; i < g.length; i++) {
-            g[i] = sampler.nextGaussian();
+            g[i] = (float) sampler.nextGaussian();
         }
         double norm = 0;
         for (int r = 0; r < rows; r++) {
@@ -203,7 +203,7 @@ class InitTest {
         norm = Math.sqrt(norm);
         float[] q = Init.orthogonal(Tensor.zeros(rows, cols), 1.0, new Rng(16)).toArray();
         for (int r = 0; r < rows; r++) {
-            assertEquals(g[r * cols] / norm, q[r * cols], 1e-6, "Q[" + r + ",0]");
+            assertEquals(g[r * cols] / norm, q[r * cols], 2e-6, "Q[" + r + ",0]");
         }
         // Second column: the component of g[:,1] orthogonal to q0, normalized, again with a + sign.
         double dot = 0;
@@ -217,7 +217,7 @@ class InitTest {
             n1 += v[r] * v[r];
         }
         for (int r = 0; r < rows; r++) {
-            assertEquals(v[r] / Math.sqrt(n1), q[r * cols + 1], 1e-6, "Q[" + r + ",1]");
+            assertEquals(v[r] / Math.sqrt(n1), q[r * cols + 1], 2e-6, "Q[" + r + ",1]");
         }
     }
 }

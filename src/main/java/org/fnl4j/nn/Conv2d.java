@@ -1,0 +1,147 @@
+package org.fnl4j.nn;
+
+import java.util.Arrays;
+import org.fnl4j.init.Init;
+import org.fnl4j.ops.Convolution;
+import org.fnl4j.tensor.Rng;
+import org.fnl4j.tensor.Tensor;
+
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch) with independent height/width stride,
+ * zero padding and dilation, and channel groups. Input (N, in, H, W) → output (N, out, Ho, Wo) with
+ * {@code Ho = (H + 2·padH - dilH·(kh-1) - 1) / strideH + 1} (likewise Wo).
+ * Weight (out, in/groups, kh, kw) is a {@link Parameter.Kind#WEIGHT}; the optional bias (out) a
+ * {@link Parameter.Kind#BIAS}. Initialized like {@code torch.nn.Conv2d}: U(-1/√fanIn, 1/√fanIn) with
+ * {@code fanIn = in/groups·kh·kw}.
+ */
+public class Conv2d extends Module {
+    private final int in;
+    private final int out;
+    private final int kh;
+    private final int kw;
+    private final int strideH;
+    private final int strideW;
+    private final int padH;
+    private final int padW;
+    private final int dilH;
+    private final int dilW;
+    private final int groups;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    /** Full geometry, per axis. */
+    public Conv2d(int in, int out, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+            int groups, boolean bias, Rng rng) {
+        if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0 || dilH <= 0 || dilW <= 0
+                || padH < 0 || padW < 0 || groups <= 0) {
+            throw new IllegalArgumentException("Conv2d: need positive channels, kernel, stride, dilation, groups and "
+                    + "non-negative padding; got in=" + in + ", out=" + out + ", kernel " + kh + "x" + kw + ", stride "
+                    + strideH + "x" + strideW + ", pad " + padH + "x" + padW + ", dilation " + dilH + "x" + dilW
+                    + ", groups " + groups);
+        }
+        if (in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException("Conv2d: in (" + in + ") and out (" + out
+                    + ") channels must both be divisible by groups (" + groups + ")");
+        }
+        this.in = in;
+        this.out = out;
+        this.kh = kh;
+        this.kw = kw;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+        this.dilH = dilH;
+        this.dilW = dilW;
+        this.groups = groups;
+        this.weight = registerParameter("weight",
+                new Parameter(Tensor.zeros(out, in / groups, kh, kw), Parameter.Kind.WEIGHT));
+        this.bias = bias ? registerParameter("bias", new Parameter(Tensor.zeros(out), Parameter.Kind.BIAS)) : null;
+        init(rng);
+    }
+
+    /** Square kernel, same stride/padding/dilation on both axes. */
+    public Conv2d(int in, int out, int kh, int kw, int stride, int pad, int dilation, int groups, boolean bias, Rng rng) {
+        this(in, out, kh, kw, stride, stride, pad, pad, dilation, dilation, groups, bias, rng);
+    }
+
+    /** k×k kernel, no dilation, one group. */
+    public Conv2d(int in, int out, int k, int stride, int pad, boolean bias, Rng rng) {
+        this(in, out, k, k, stride, stride, pad, pad, 1, 1, 1, bias, rng);
+    }
+
+    private void init(Rng rng) {
+        Init.torchDefaultWeight(weight.value(), rng);
+        if (bias != null) {
+            Init.torchDefaultBias(bias.value(), Init.fanIn(weight.shape()), rng);
+        }
+    }
+
+    /** PyTorch's default: W, b ~ U(-1/√fanIn, 1/√fanIn). */
+    @Override
+    public void resetParameters(Rng rng) {
+        init(rng);
+    }
+
+    /** @param input (N, in, H, W) */
+    @Override
+    public Tensor forward(Tensor input) {
+        if (input.dim() != 4 || input.shape(1) != in) {
+            throw new IllegalArgumentException(describe() + ": input must have shape (N, " + in + ", H, W), got "
+                    + Arrays.toString(input.shape()));
+        }
+        return Convolution.conv2d(input, weight.value(), bias == null ? null : bias.value(), strideH, strideW, padH, padW,
+                dilH, dilW, groups);
+    }
+
+    /** @return the weight (out, in/groups, kh, kw). */
+    public Parameter weight() { return weight; }
+
+    /** @return the bias (out), or null. */
+    public Parameter bias() { return bias; }
+
+    public int inChannels() { return in; }
+
+    public int outChannels() { return out; }
+
+    public int kernelH() { return kh; }
+
+    public int kernelW() { return kw; }
+
+    public int strideH() { return strideH; }
+
+    public int strideW() { return strideW; }
+
+    public int padH() { return padH; }
+
+    public int padW() { return padW; }
+
+    public int dilationH() { return dilH; }
+
+    public int dilationW() { return dilW; }
+
+    public int groups() { return groups; }
+
+    /** @return the output height for an input height {@code h}. */
+    public int outputHeight(int h) {
+        return (h + 2 * padH - dilH * (kh - 1) - 1) / strideH + 1;
+    }
+
+    /** @return the output width for an input width {@code w}. */
+    public int outputWidth(int w) {
+        return (w + 2 * padW - dilW * (kw - 1) - 1) / strideW + 1;
+    }
+
+    private static String pair(String name, int h, int w, int dflt) {
+        if (h == dflt && w == dflt) return "";
+        return ", " + name + " " + (h == w ? Integer.toString(h) : h + "x" + w);
+    }
+
+    /** E.g. {@code Conv2d(16 -> 32, 3x3, stride 2, pad 1)}; defaults (stride 1, pad 0, ...) are omitted. */
+    @Override
+    protected String describe() {
+        return "Conv2d(" + in + " -> " + out + ", " + kh + "x" + kw + pair("stride", strideH, strideW, 1)
+                + pair("pad", padH, padW, 0) + pair("dilation", dilH, dilW, 1) + (groups == 1 ? "" : ", groups " + groups)
+                + (bias == null ? ", no bias" : "") + ")";
+    }
+}
