@@ -149,7 +149,10 @@ public final class DataLoader {
         return order;
     }
 
-    /** Builds batch {@code index} of epoch {@code epoch} directly (no prefetch). */
+    /**
+     * Builds batch {@code index} of epoch {@code epoch} directly (no prefetch). Recomputes the
+     * epoch's order on each call; iterate with {@link #epoch(int)} for a whole pass.
+     */
     public Batch batch(int epoch, int index) {
         return assemble(epoch, order(epoch), index);
     }
