@@ -63,6 +63,7 @@ public class FactorizedAttention extends Module implements Factorized {
     }
 
     /** Baseline init: Xavier-uniform with gain 1/√2 on Q, K, V and 1 on O. */
+    @Override
     public void resetParameters(Rng rng) {
         double g = 1 / Math.sqrt(2);
         Init.xavierUniform(wq.value(), g, rng);

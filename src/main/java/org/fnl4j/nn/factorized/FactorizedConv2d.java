@@ -106,6 +106,7 @@ public class FactorizedConv2d extends Module implements Factorized {
     }
 
     /** Baseline init: Kaiming-normal on U and on Vᵀ independently, M = I, PyTorch's default bias. */
+    @Override
     public void resetParameters(Rng rng) {
         Init.kaimingNormal(u.value(), rng);
         Init.kaimingNormal(vt.value(), rng);

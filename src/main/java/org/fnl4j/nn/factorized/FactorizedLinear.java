@@ -67,6 +67,7 @@ public class FactorizedLinear extends Module implements Factorized {
     }
 
     /** Baseline init: Kaiming-normal on U and Vᵀ independently, M = I, PyTorch's default bias. */
+    @Override
     public void resetParameters(Rng rng) {
         Init.kaimingNormal(u.value(), rng);
         Init.kaimingNormal(vt.value(), rng);

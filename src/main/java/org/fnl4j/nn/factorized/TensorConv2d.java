@@ -140,6 +140,7 @@ public class TensorConv2d extends Module implements TensorFactorized {
     }
 
     /** Baseline init: Kaiming-normal on the depthwise weight and on every core independently. */
+    @Override
     public void resetParameters(Rng rng) {
         Init.kaimingNormal(depthwise.value(), rng);
         for (Parameter c : cores) {
