@@ -40,7 +40,7 @@ public final class Checkpoint {
      * @param batch        0-based batch within {@code epoch} to continue with (0 = epoch start)
      * @param step         optimizer steps taken so far
      * @param seed         the run's seed
-     * @param batchSize    training batch size (must match on resume)
+     * @param batchesPerEpoch training batches per epoch (must match on resume)
      * @param trainSize    number of training examples (must match on resume)
      * @param lossSum      sum over the partial epoch of loss × items
      * @param correct      correct predictions in the partial epoch
@@ -51,7 +51,7 @@ public final class Checkpoint {
      * @param history      metrics of the finished epochs
      * @param rngStates    states of the model's own generators by module name
      */
-    public record State(int epoch, int batch, long step, long seed, int batchSize, int trainSize, double lossSum,
+    public record State(int epoch, int batch, long step, long seed, int batchesPerEpoch, int trainSize, double lossSum,
             long correct, long seen, double epochSeconds, double trainSeconds, long items, List<EpochMetrics> history,
             Map<String, Long> rngStates) {
         public State {
@@ -65,7 +65,7 @@ public final class Checkpoint {
             m.put("batch", batch);
             m.put("step", step);
             m.put("seed", seed);
-            m.put("batch_size", batchSize);
+            m.put("batches_per_epoch", batchesPerEpoch);
             m.put("train_size", trainSize);
             m.put("loss_sum", lossSum);
             m.put("correct", correct);
@@ -92,7 +92,7 @@ public final class Checkpoint {
                 Map<String, Long> rngs = new LinkedHashMap<>();
                 ((Map<String, Object>) m.get("rng_states")).forEach((k, v) -> rngs.put(k, ((Number) v).longValue()));
                 return new State(intOf(m, "epoch"), intOf(m, "batch"), longOf(m, "step"), longOf(m, "seed"),
-                        intOf(m, "batch_size"), intOf(m, "train_size"), ((Number) m.get("loss_sum")).doubleValue(),
+                        intOf(m, "batches_per_epoch"), intOf(m, "train_size"), ((Number) m.get("loss_sum")).doubleValue(),
                         longOf(m, "correct"), longOf(m, "seen"), ((Number) m.get("epoch_seconds")).doubleValue(),
                         ((Number) m.get("train_seconds")).doubleValue(), longOf(m, "items"), history, rngs);
             } catch (ClassCastException | NullPointerException | ArithmeticException e) {

@@ -17,7 +17,6 @@ import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.LrSchedule;
 import org.fnl4j.optim.Optimizer;
-import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -28,13 +27,11 @@ import org.fnl4j.tensor.Tensor;
  * {@linkplain Builder#afterBackward gradient hooks} (e.g. Frobenius decay, which adds its penalty
  * gradient here), set the learning rate from the schedule, {@code optimizer.step()}.
  *
- * <p>Determinism: the order of the training examples in epoch e is a permutation drawn from a
- * generator derived from (seed, e), and batch b of epoch e is augmented with a generator derived
- * from (seed, e, b). A batch therefore depends only on the seed and its position, so a run resumed
- * from a checkpoint taken at (e, b) sees exactly the batches an uninterrupted run sees; together
- * with the saved weights, buffers, optimizer state and the model's own generator states this makes
- * the resumed run's final weights bit-identical. The next batch is assembled on a background
- * thread while the current one trains.
+ * <p>Determinism: a {@link BatchSource} yields batch b of epoch e as a pure function of (e, b)
+ * (order and augmentation derived from its seed), so a run resumed from a checkpoint taken at (e, b)
+ * sees exactly the batches an uninterrupted run sees; together with the saved weights, buffers,
+ * optimizer state and the model's own generator states this makes the resumed run's final weights
+ * bit-identical. The next batch is assembled on a background thread while the current one trains.
  */
 public final class Trainer {
     /** The unit of the position passed to the learning-rate schedule. */
@@ -67,8 +64,6 @@ public final class Trainer {
     private final BatchSource train;
     private final BatchSource test;
     private final int epochs;
-    private final int batchSize;
-    private final int evalBatchSize;
     private final long seed;
     private final LrSchedule schedule;
     private final ScheduleUnit scheduleUnit;
@@ -91,8 +86,6 @@ public final class Trainer {
         this.train = b.train;
         this.test = b.test;
         this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
-        this.evalBatchSize = b.evalBatchSize > 0 ? b.evalBatchSize : Math.max(b.batchSize, 256);
         this.seed = b.seed;
         this.schedule = b.schedule;
         this.scheduleUnit = b.scheduleUnit;
@@ -119,8 +112,6 @@ public final class Trainer {
         private BatchSource train;
         private BatchSource test;
         private int epochs = -1;
-        private int batchSize = 128;
-        private int evalBatchSize;
         private long seed;
         private LrSchedule schedule = LrSchedule.constant();
         private ScheduleUnit scheduleUnit = ScheduleUnit.EPOCH;
@@ -149,12 +140,7 @@ public final class Trainer {
 
         public Builder epochs(int n) { this.epochs = n; return this; }
 
-        public Builder batchSize(int n) { this.batchSize = n; return this; }
-
-        /** Evaluation batch size (default max(batchSize, 256)); it does not change results. */
-        public Builder evalBatchSize(int n) { this.evalBatchSize = n; return this; }
-
-        /** The seed from which every data order and augmentation is derived. */
+        /** The run's seed (that of the batch sources); a checkpoint only resumes a run with the same seed. */
         public Builder seed(long s) { this.seed = s; return this; }
 
         /** The learning-rate schedule, applied before every step at a position in {@code unit}s. */
@@ -195,17 +181,14 @@ public final class Trainer {
             if (train == null) {
                 throw new IllegalArgumentException("Trainer: no training data (call train(BatchSource))");
             }
-            if (train.size() == 0) {
+            if (train.batchesPerEpoch() <= 0) {
                 throw new IllegalArgumentException("Trainer: the training data is empty (" + train.describe() + ")");
             }
-            if (test != null && test.size() == 0) {
+            if (test != null && test.batchesPerEpoch() <= 0) {
                 throw new IllegalArgumentException("Trainer: the test data is empty (" + test.describe() + ")");
             }
             if (epochs < 1) {
                 throw new IllegalArgumentException("Trainer: epochs must be >= 1, got " + epochs);
-            }
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("Trainer: batch size must be >= 1, got " + batchSize);
             }
             if (checkpointEveryEpochs < 1 || checkpointEverySteps < 0) {
                 throw new IllegalArgumentException("Trainer: checkpoint intervals must be >= 1 epoch and >= 0 steps, got "
@@ -215,14 +198,14 @@ public final class Trainer {
         }
     }
 
-    /** @return the number of batches per epoch (the last one may be smaller). */
+    /** @return the number of training batches per epoch. */
     public int batchesPerEpoch() {
-        return (train.size() + batchSize - 1) / batchSize;
+        return train.batchesPerEpoch();
     }
 
     /**
      * Restores model, optimizer, generators and position from a checkpoint written by a trainer with
-     * the same seed, batch size and training data size; {@link #fit()} then continues from there.
+     * the same seed, training data size and batches per epoch; {@link #fit()} then continues from there.
      *
      * @throws IOException for an unreadable or mismatching checkpoint (message names the file and field)
      */
@@ -230,10 +213,11 @@ public final class Trainer {
         Checkpoint.Loaded ck = Checkpoint.read(checkpoint);
         Checkpoint.State st = ck.state();
         String src = ck.source();
-        if (st.seed() != seed || st.batchSize() != batchSize || st.trainSize() != train.size()) {
-            throw new org.fnl4j.io.ModelFormatException(src, "checkpoint was made with seed " + st.seed() + ", batch size "
-                    + st.batchSize() + " and " + st.trainSize() + " training examples; this run has seed " + seed
-                    + ", batch size " + batchSize + " and " + train.size() + " (resume with the same settings)");
+        if (st.seed() != seed || st.batchesPerEpoch() != batchesPerEpoch() || st.trainSize() != train.size()) {
+            throw new org.fnl4j.io.ModelFormatException(src, "checkpoint was made with seed " + st.seed() + " and "
+                    + st.trainSize() + " training examples in " + st.batchesPerEpoch() + " batches per epoch; this run has "
+                    + "seed " + seed + " and " + train.size() + " in " + batchesPerEpoch()
+                    + " (resume with the same settings)");
         }
         if (st.epoch() > epochs || st.batch() > batchesPerEpoch()) {
             throw new org.fnl4j.io.ModelFormatException(src, "checkpoint position (epoch " + st.epoch() + ", batch "
@@ -271,16 +255,15 @@ public final class Trainer {
                 long correct = resumedHere ? st.correct() : 0;
                 long seen = resumedHere ? st.seen() : 0;
                 double epochSeconds = resumedHere ? st.epochSeconds() : 0;
-                int[] order = epochOrder(epoch);
                 model.train(true);
                 final int e = epoch;
                 listeners.forEach(l -> l.onEpochStart(e + 1, nb, first));
 
                 long t0 = System.nanoTime();
-                Future<Batch> next = first < nb ? submit(pool, order, epoch, first) : null;
+                Future<Batch> next = first < nb ? submit(pool, epoch, first) : null;
                 for (int b = first; b < nb; b++) {
                     Batch batch = await(next);
-                    next = b + 1 < nb ? submit(pool, order, epoch, b + 1) : null;
+                    next = b + 1 < nb ? submit(pool, epoch, b + 1) : null;
                     schedule.apply(optimizer, position(epoch, b, nb, step));
                     double lr = optimizer.lr();
                     model.zeroGrad();
@@ -307,7 +290,7 @@ public final class Trainer {
                     if (checkpointFile != null && checkpointEverySteps > 0 && step % checkpointEverySteps == 0
                             && b + 1 < nb) {
                         double now = (System.nanoTime() - t0) / 1e9;
-                        checkpoint(new Checkpoint.State(epoch, b + 1, step, seed, batchSize, train.size(), lossSum,
+                        checkpoint(new Checkpoint.State(epoch, b + 1, step, seed, nb, train.size(), lossSum,
                                 correct, seen, epochSeconds + now, trainSeconds + now, items, history,
                                 ModelRngs.states(model)), epoch, b, nb);
                     }
@@ -327,7 +310,7 @@ public final class Trainer {
                 history.add(m);
                 listeners.forEach(l -> l.onEpochEnd(m));
                 if (checkpointFile != null && ((epoch + 1) % checkpointEveryEpochs == 0 || epoch + 1 == epochs)) {
-                    checkpoint(new Checkpoint.State(epoch + 1, 0, step, seed, batchSize, train.size(), 0, 0, 0, 0,
+                    checkpoint(new Checkpoint.State(epoch + 1, 0, step, seed, nb, train.size(), 0, 0, 0, 0,
                             trainSeconds, items, history, ModelRngs.states(model)), epoch, nb - 1, nb);
                 }
                 st = null;
@@ -344,7 +327,7 @@ public final class Trainer {
     }
 
     /**
-     * Evaluates {@code data} in eval mode without recording gradients (training mode is restored).
+     * Evaluates the batches of epoch 0 of {@code data} in eval mode without recording gradients (training mode is restored).
      *
      * @return {mean loss, accuracy} over all items
      */
@@ -355,14 +338,9 @@ public final class Trainer {
         long correct = 0;
         long seen = 0;
         try (Autograd.Scope scope = Autograd.noGrad()) {
-            int n = data.size();
-            for (int start = 0; start < n; start += evalBatchSize) {
-                int len = Math.min(evalBatchSize, n - start);
-                int[] idx = new int[len];
-                for (int i = 0; i < len; i++) {
-                    idx[i] = start + i;
-                }
-                Batch batch = data.batch(idx, null);
+            int n = data.batchesPerEpoch();
+            for (int b = 0; b < n; b++) {
+                Batch batch = data.batch(0, b);
                 Tensor out = model.forward(batch.inputs());
                 lossSum += objective.loss(out, batch).item() * batch.items();
                 correct += objective.correct(out, batch);
@@ -408,16 +386,11 @@ public final class Trainer {
                 + " (try a lower learning rate)", step);
     }
 
-    private Future<Batch> submit(ExecutorService pool, int[] order, int epoch, int b) {
-        int start = b * batchSize;
-        int len = Math.min(batchSize, order.length - start);
-        int[] idx = new int[len];
-        System.arraycopy(order, start, idx, 0, len);
-        Rng aug = derive(seed, 2, epoch, b);
+    private Future<Batch> submit(ExecutorService pool, int epoch, int b) {
         if (pool == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(train.batch(idx, aug));
+            return java.util.concurrent.CompletableFuture.completedFuture(train.batch(epoch, b));
         }
-        return pool.submit(() -> train.batch(idx, aug));
+        return pool.submit(() -> train.batch(epoch, b));
     }
 
     private static Batch await(Future<Batch> f) {
@@ -436,26 +409,5 @@ public final class Trainer {
             }
             throw new IllegalStateException("Trainer: assembling a batch failed: " + c, c);
         }
-    }
-
-    /** The permutation of the training examples for {@code epoch}, a function of (seed, epoch) only. */
-    int[] epochOrder(int epoch) {
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        derive(seed, 1, epoch, 0).shuffle(order);
-        return order;
-    }
-
-    /** An independent generator for (purpose, epoch, batch) under {@code seed}. */
-    static Rng derive(long seed, long purpose, long epoch, long batch) {
-        Rng r = new Rng(seed);
-        long a = r.nextLong() ^ (purpose * 0xD1B54A32D192ED03L);
-        r.setState(a);
-        long b = r.nextLong() ^ (epoch * 0x9E3779B97F4A7C15L);
-        r.setState(b);
-        long c = r.nextLong() ^ (batch * 0xC2B2AE3D27D4EB4FL);
-        return new Rng(c);
     }
 }
