@@ -326,12 +326,18 @@ public final class Trainer {
         return result;
     }
 
+    /** Evaluates {@code data} with this trainer's model and objective (see {@link #evaluate(Module, BatchSource, Objective)}). */
+    public double[] evaluate(BatchSource data) {
+        return evaluate(model, data, objective);
+    }
+
     /**
-     * Evaluates the batches of epoch 0 of {@code data} in eval mode without recording gradients (training mode is restored).
+     * Evaluates the batches of epoch 0 of {@code data} in eval mode without recording gradients
+     * (the model's mode is restored afterwards).
      *
      * @return {mean loss, accuracy} over all items
      */
-    public double[] evaluate(BatchSource data) {
+    public static double[] evaluate(Module model, BatchSource data, Objective objective) {
         boolean was = model.isTraining();
         model.train(false);
         double lossSum = 0;
