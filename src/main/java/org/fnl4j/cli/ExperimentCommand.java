@@ -1,0 +1,279 @@
+package org.fnl4j.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.fnl4j.io.AtomicFiles;
+import org.fnl4j.io.Json;
+import org.fnl4j.io.Model;
+import org.fnl4j.kernel.Parallel;
+
+/**
+ * {@code fnl experiment NAME}: the paper's experiments as sequences of {@code fnl train} runs with a
+ * summary table (mean ± spread over seeds). Runs that finished are skipped and interrupted ones
+ * resumed, so an experiment can be restarted with the same command.
+ */
+final class ExperimentCommand implements Command {
+    /** One arm of an experiment: a label and the run settings it changes. */
+    record Arm(String label, Map<String, Object> overrides) {}
+
+    record Experiment(String name, String description, List<Arm> arms, Map<String, Object> base) {}
+
+    static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
+    /** Experiments of the paper that need machinery fnl4j does not have; named so the command can say so. */
+    static final Map<String, String> MISSING = new LinkedHashMap<>();
+
+    static {
+        List<Arm> ablation = new ArrayList<>();
+        ablation.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        for (String s : List.of("0.111", "0.037")) {
+            for (String init : List.of("default", "spectral")) {
+                for (String decay : List.of("weight", "frobenius")) {
+                    ablation.add(new Arm("s" + s + "-" + (init.equals("spectral") ? "SI" : "noSI") + "-"
+                            + (decay.equals("frobenius") ? "FD" : "WD"),
+                            Map.of("rank", Double.parseDouble(s), "init", init, "decay", decay)));
+                }
+            }
+        }
+        EXPERIMENTS.put("ablation", new Experiment("ablation",
+                "SI x FD ablation on ResNet-20 at rank ratios s = 0.111 and 0.037, plus the dense model",
+                ablation, Map.of("model", "resnet20")));
+
+        List<Arm> budget = new ArrayList<>();
+        budget.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        for (String f : List.of("0.10", "0.05", "0.02")) {
+            budget.add(new Arm("lowrank-" + f + "-SI-FD", Map.of("params", Double.parseDouble(f), "init", "spectral",
+                    "decay", "frobenius")));
+            budget.add(new Arm("tucker-" + f, Map.of("params", Double.parseDouble(f), "conv_scheme", "tucker",
+                    "init", "default", "decay", "weight")));
+            budget.add(new Arm("tt-" + f, Map.of("params", Double.parseDouble(f), "conv_scheme", "tt",
+                    "init", "default", "decay", "weight")));
+        }
+        EXPERIMENTS.put("compression", new Experiment("compression",
+                "ResNet-20 at 10% / 5% / 2% of the dense parameters: low-rank (SI+FD, ratio by binary search) vs Tucker "
+                        + "and tensor-train convolutions (magnitude pruning is not implemented in fnl4j)",
+                budget, Map.of("model", "resnet20")));
+
+        List<Arm> over = new ArrayList<>();
+        over.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        for (boolean deep : List.of(false, true)) {
+            for (String decay : List.of("weight", "frobenius")) {
+                over.add(new Arm((deep ? "deep-UMV" : "wide-s3") + "-" + (decay.equals("frobenius") ? "FD" : "WD"),
+                        Map.of("rank", deep ? 1.0 : 3.0, "middle", deep, "init", "default", "decay", decay)));
+            }
+        }
+        EXPERIMENTS.put("overcomplete", new Experiment("overcomplete",
+                "overcomplete ResNet-20: deep U·M·Vᵀ (s = 1 with a middle factor) and wide (s = 3), with and without "
+                        + "FD, vs dense; collapse the results with fnl collapse",
+                over, Map.of("model", "resnet20")));
+
+        List<Arm> lm = new ArrayList<>();
+        lm.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        for (String init : List.of("default", "spectral")) {
+            for (String decay : List.of("weight", "frobenius")) {
+                lm.add(new Arm("s0.5-" + (init.equals("spectral") ? "SI" : "noSI") + "-"
+                        + (decay.equals("frobenius") ? "FD" : "WD"),
+                        Map.of("rank", 0.5, "init", init, "decay", decay)));
+            }
+        }
+        EXPERIMENTS.put("transformer", new Experiment("transformer",
+                "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD; "
+                        + "reports test bits per character",
+                lm, Map.of("model", "transformer", "data", "text", "optimizer", "adamw", "lr", 0.001,
+                        "schedule", "warmup-cosine:1", "augment", "none")));
+
+        MISSING.put("normalization", "FD vs no decay vs factors rescaled each step to FD's ‖UVᵀ‖_F trajectory: the "
+                + "per-step rescaling arm is not implemented; run its two other arms with fnl train --decay frobenius "
+                + "and --wd 0");
+        MISSING.put("distillation", "knowledge distillation is not implemented in fnl4j; the overcomplete experiment "
+                + "trains the same networks without a teacher");
+    }
+
+    @Override
+    public String name() {
+        return "experiment";
+    }
+
+    @Override
+    public String summary() {
+        return "run one of the paper's experiments as a series of training runs with a summary table";
+    }
+
+    @Override
+    public String details() {
+        StringBuilder sb = new StringBuilder("experiments:\n");
+        EXPERIMENTS.values().forEach(e -> sb.append(String.format("  %-13s %s%n", e.name(), e.description())));
+        MISSING.forEach((k, v) -> sb.append(String.format("  %-13s NOT AVAILABLE: %s%n", k, v)));
+        sb.append("Each run goes to OUT/ARM-seedS; OUT/summary.md and OUT/report.html summarize them.\n");
+        sb.append("Rerunning the same command skips finished runs and resumes interrupted ones.");
+        return sb.toString();
+    }
+
+    @Override
+    public Opts options() {
+        return new Opts(name())
+                .opt("out", "DIR", "runs/experiment-NAME", "directory for the runs and the summary")
+                .opt("seeds", "N", "2", "seeds per arm (0 .. N-1)")
+                .opt("epochs", "N", "15", "epochs per run")
+                .opt("data", "NAME[:PATH]", "fashion-mnist", "data, as for fnl train (the transformer experiment uses text)")
+                .opt("train-limit", "N", null, "use only the first N training examples")
+                .opt("test-limit", "N", null, "use only the first N test examples")
+                .opt("threads", "N", String.valueOf(Parallel.threads()), "threads for the kernels")
+                .flag("list", "list the experiments and exit")
+                .positional("NAME", "the experiment: " + String.join(", ", EXPERIMENTS.keySet()));
+    }
+
+    @Override
+    public int run(Opts o, PrintStream out, PrintStream err) throws Exception {
+        if (o.bool("list")) {
+            out.print(details());
+            out.println();
+            return 0;
+        }
+        if (o.positional().size() != 1) {
+            throw new UsageException("fnl experiment: give one experiment NAME: " + String.join(", ", EXPERIMENTS.keySet())
+                    + " (see fnl experiment --help)");
+        }
+        String name = o.positional().get(0);
+        if (MISSING.containsKey(name)) {
+            throw new CliException("experiment '" + name + "' is not available: " + MISSING.get(name));
+        }
+        Experiment ex = EXPERIMENTS.get(name);
+        if (ex == null) {
+            throw new UsageException("fnl experiment: unknown experiment '" + name + "'; available: "
+                    + String.join(", ", EXPERIMENTS.keySet()));
+        }
+        if (o.has("threads")) {
+            Parallel.setThreads(o.integer("threads", 1, 1024));
+        }
+        int seeds = o.integer("seeds", 1, 100);
+        Path dir = Path.of(o.has("out") ? o.str("out") : "runs/experiment-" + name);
+        Files.createDirectories(dir);
+
+        // The run settings of `fnl train` with this experiment's base, then each arm's changes.
+        List<String> args = new ArrayList<>(List.of("--epochs", o.str("epochs")));
+        if (!ex.base().containsKey("data")) {
+            args.addAll(List.of("--data", o.str("data")));
+        }
+        if (o.has("train-limit")) args.addAll(List.of("--train-limit", o.str("train-limit")));
+        if (o.has("test-limit")) args.addAll(List.of("--test-limit", o.str("test-limit")));
+        for (Map.Entry<String, Object> e : ex.base().entrySet()) {
+            args.add("--" + e.getKey().replace('_', '-'));
+            args.add(String.valueOf(e.getValue()));
+        }
+        Map<String, Object> base = RunConfig.fromOptions(new TrainCommand().options().parse(args.toArray(String[]::new)));
+
+        Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
+        List<Path> runDirs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (Arm arm : ex.arms()) {
+            for (int seed = 0; seed < seeds; seed++) {
+                Map<String, Object> cfg = new LinkedHashMap<>(base);
+                cfg.putAll(arm.overrides());
+                if (cfg.get("rank") instanceof Number || "dense".equals(cfg.get("rank"))) {
+                    if (!arm.overrides().containsKey("params")) cfg.put("params", null);
+                }
+                if (arm.overrides().containsKey("params")) cfg.put("rank", null);
+                cfg.put("seed", (long) seed);
+                Path run = dir.resolve(arm.label() + "-seed" + seed);
+                runDirs.add(run);
+                Map<String, Object> res;
+                if (Files.exists(run.resolve(TrainCommand.MODEL))) {
+                    err.println("fnl experiment: " + run + " is done, skipping");
+                    res = finished(run);
+                } else if (Files.exists(run.resolve(TrainCommand.CHECKPOINT))) {
+                    err.println("fnl experiment: resuming " + run);
+                    res = TrainCommand.train(RunConfig.fromCheckpoint(
+                            org.fnl4j.train.Checkpoint.read(run.resolve(TrainCommand.CHECKPOINT)).header(),
+                            run.resolve(TrainCommand.CHECKPOINT)), run, true, true, err);
+                } else {
+                    err.println("fnl experiment: " + name + " / " + arm.label() + " / seed " + seed + " -> " + run);
+                    TrainCommand.prepareOutDir(run);
+                    res = TrainCommand.train(cfg, run, false, true, err);
+                }
+                results.computeIfAbsent(arm.label(), k -> new ArrayList<>()).add(res);
+            }
+        }
+        String table = summary(ex, results, (System.nanoTime() - t0) / 1e9);
+        AtomicFiles.write(dir.resolve("summary.md"), table.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve("summary.json"), Json.writePretty(results).getBytes(StandardCharsets.UTF_8));
+        List<String> reportArgs = new ArrayList<>(List.of("--out", dir.resolve("report.html").toString(), "--title",
+                "fnl4j experiment " + name));
+        runDirs.forEach(p -> reportArgs.add(p.toString()));
+        ReportCommand rc = new ReportCommand();
+        rc.run(rc.options().parse(reportArgs.toArray(String[]::new)), new PrintStream(
+                java.io.OutputStream.nullOutputStream()), err);
+        err.print(table);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("experiment", name);
+        res.put("out", dir.toString());
+        res.put("runs", runDirs.size());
+        out.println(Json.write(res));
+        return 0;
+    }
+
+    /** The result line of a finished run, rebuilt from its model file and metrics. */
+    private static Map<String, Object> finished(Path run) throws Exception {
+        Model m = Model.load(run.resolve(TrainCommand.MODEL));
+        List<Map<String, Object>> rows = org.fnl4j.train.MetricsLog.read(run.resolve(TrainCommand.METRICS));
+        Map<String, Object> last = rows.get(rows.size() - 1);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("test_accuracy", last.get("test_accuracy"));
+        res.put("test_loss", last.get("test_loss"));
+        res.put("params", m.module().parameterCount());
+        res.put("dense_params", org.fnl4j.models.Models.build(m.spec(), new org.fnl4j.tensor.Rng(0)).parameterCount());
+        res.put("epochs", rows.size());
+        double secs = 0;
+        for (Map<String, Object> r : rows) secs += Plots.num(r.get("epoch_seconds"));
+        res.put("train_seconds", secs);
+        res.put("out", run.toString());
+        return res;
+    }
+
+    static String summary(Experiment ex, Map<String, List<Map<String, Object>>> results, double seconds) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## fnl experiment ").append(ex.name()).append("\n\n").append(ex.description()).append("\n\n");
+        boolean text = ex.name().equals("transformer");
+        sb.append(text ? "| arm | params | % dense | test bits/char (mean ± spread) | test accuracy | runs |\n"
+                : "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | runs |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<String, List<Map<String, Object>>> e : results.entrySet()) {
+            List<Map<String, Object>> rs = e.getValue();
+            double[] acc = rs.stream().mapToDouble(r -> Plots.num(r.get("test_accuracy"))).toArray();
+            double[] loss = rs.stream().mapToDouble(r -> Plots.num(r.get("test_loss"))).toArray();
+            long params = ((Number) rs.get(0).get("params")).longValue();
+            long dense = ((Number) rs.get(0).get("dense_params")).longValue();
+            if (text) {
+                double[] bpc = java.util.Arrays.stream(loss).map(l -> l / Math.log(2)).toArray();
+                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.4f ± %.4f | %.2f%% | %d |%n", e.getKey(),
+                        params, 100.0 * params / dense, mean(bpc), spread(bpc), 100 * mean(acc), rs.size()));
+            } else {
+                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %d |%n", e.getKey(), params,
+                        100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%nspread = (max − min) / 2 over seeds; wall time %.0f s%n", seconds));
+        return sb.toString();
+    }
+
+    static double mean(double[] a) {
+        double s = 0;
+        for (double x : a) s += x;
+        return s / a.length;
+    }
+
+    static double spread(double[] a) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double x : a) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return (hi - lo) / 2;
+    }
+}

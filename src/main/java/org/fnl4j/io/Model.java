@@ -1,0 +1,200 @@
+package org.fnl4j.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fnl4j.autograd.Autograd;
+import org.fnl4j.models.ModelSpec;
+import org.fnl4j.models.Models;
+import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.FactorizationSpec;
+import org.fnl4j.nn.factorized.Factorize;
+import org.fnl4j.tensor.Rng;
+import org.fnl4j.tensor.Tensor;
+
+/**
+ * A trained network loaded from an fnl4j model file, for applications: the file carries its own
+ * architecture (model spec and factorization spec as JSON), so {@link #load(Path)} needs no code
+ * that knows the network. Training checkpoints load too (their model part).
+ *
+ * <p>Inference is thread-safe: the network is put in eval mode once at load time and never
+ * switched back, {@link #predict} runs under {@link Autograd#noGrad()} (a per-thread scope), and
+ * every forward allocates its own activations, so concurrent callers share only read-only weights.
+ * Nothing from the training machinery (optimizer, tape, data loaders) is involved, and no
+ * {@code --add-modules} flag is needed (the kernels then run on their scalar implementations).
+ *
+ * <p>Shapes: image models take (N, C, H, W) and return logits (N, classes); the Transformer takes
+ * token ids (N, T) as floats, T ≤ context, and returns logits (N, T, vocab).
+ */
+public final class Model {
+    /** The header kind of a model file. */
+    public static final String KIND = "model";
+
+    private final Module module;
+    private final ModelSpec spec;
+    private final Map<String, Object> factorization;
+    private final Map<String, Object> metadata;
+    private final int[] exampleShape;
+    private final String source;
+
+    private Model(Module module, ModelSpec spec, Map<String, Object> factorization, Map<String, Object> metadata,
+            String source) {
+        this.module = module;
+        this.spec = spec;
+        this.factorization = factorization;
+        this.metadata = metadata;
+        this.source = source;
+        this.exampleShape = spec.type().equals("transformer")
+                ? new int[] {spec.getInt("context", 64)}
+                : new int[] {spec.getInt("inChannels", 3), spec.getInt("height", 32), spec.getInt("width", 32)};
+        module.eval();
+    }
+
+    /**
+     * The header of a model file: kind, model spec, factorization spec (null for a dense model)
+     * and free-form JSON metadata (training settings, accuracy, ...).
+     */
+    public static Map<String, Object> header(ModelSpec spec, Map<String, Object> factorization,
+            Map<String, Object> metadata) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("kind", KIND);
+        h.put("model", spec.toMap());
+        h.put("factorization", factorization);
+        h.put("metadata", metadata == null ? Map.of() : metadata);
+        return h;
+    }
+
+    /**
+     * Atomically writes {@code module}'s parameters and buffers with the architecture that rebuilds it.
+     *
+     * @param factorization the factorization spec that was applied to {@code Models.build(spec)} to get
+     *                      {@code module}'s structure, or null when it is the dense model
+     */
+    public static void save(Path file, Module module, ModelSpec spec, Map<String, Object> factorization,
+            Map<String, Object> metadata) throws IOException {
+        ModelFile.write(file, header(spec, factorization, metadata), StateDict.of(module));
+    }
+
+    /**
+     * Loads a model file (or a training checkpoint) and rebuilds its network.
+     *
+     * @throws ModelFormatException naming the file when it is not a valid model, its architecture is
+     *                              unknown, or the weights do not match the architecture
+     */
+    public static Model load(Path file) throws IOException {
+        return from(ModelFile.read(file), String.valueOf(file));
+    }
+
+    /** Rebuilds a model from already-read file contents ({@code source} names it in errors). */
+    @SuppressWarnings("unchecked")
+    public static Model from(ModelFile.Contents c, String source) throws ModelFormatException {
+        Map<String, Object> h = c.header();
+        Object kind = h.get("kind");
+        String prefix;
+        if (KIND.equals(kind)) {
+            prefix = "";
+        } else if ("checkpoint".equals(kind)) {
+            prefix = "model/";
+        } else {
+            throw new ModelFormatException(source, "header kind is '" + kind + "', expected 'model' or 'checkpoint'");
+        }
+        if (!(h.get("model") instanceof Map)) {
+            throw new ModelFormatException(source, "header has no 'model' object (the architecture)");
+        }
+        ModelSpec spec;
+        Module module;
+        Object fz = h.get("factorization");
+        if (fz != null && !(fz instanceof Map)) {
+            throw new ModelFormatException(source, "header field 'factorization' must be an object or null, got "
+                    + Json.typeName(fz));
+        }
+        Map<String, Object> factorization = (Map<String, Object>) fz;
+        try {
+            spec = ModelSpec.fromMap((Map<String, Object>) h.get("model"));
+            // Initial values are overwritten by the stored weights; the seed only has to be valid.
+            Rng rng = new Rng(0);
+            module = Models.build(spec, rng);
+            if (factorization != null) {
+                // Only the structure matters here (weights come from the file), so skip the SVDs of spectral init.
+                Factorize.apply(module, FactorizationSpec.fromMap(factorization).withInit("default"), rng);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ModelFormatException(source, "cannot rebuild the architecture: " + e.getMessage());
+        }
+        StateDict.load(module, c.tensors(), prefix, true, source);
+        Object meta = h.get("metadata");
+        return new Model(module, spec, factorization, meta instanceof Map ? (Map<String, Object>) meta : Map.of(), source);
+    }
+
+    /**
+     * Runs the network on a batch (thread-safe, no gradients).
+     *
+     * @param input (N, C, H, W) images or (N, T) token ids, as the model expects
+     * @return logits (N, classes), or (N, T, vocab) for the Transformer; a new tensor owned by the caller
+     */
+    public Tensor predict(Tensor input) {
+        try (Autograd.Scope scope = Autograd.noGrad()) {
+            return module.forward(input.detach()).detach();
+        }
+    }
+
+    /**
+     * Runs the network on {@code n} examples laid out row-major in {@code batch}
+     * (n × {@link #exampleShape()} floats).
+     *
+     * @return the logits, n × {@link #outputSize()} floats, row-major
+     * @throws IllegalArgumentException when the array length does not match n examples
+     */
+    public float[] predict(float[] batch, int n) {
+        int per = 1;
+        for (int d : exampleShape) per *= d;
+        if (n <= 0 || batch == null || (long) n * per != batch.length) {
+            throw new IllegalArgumentException("Model.predict (" + source + "): expected " + n + " examples of shape "
+                    + Arrays.toString(exampleShape) + " = " + ((long) n * per) + " floats, got "
+                    + (batch == null ? "null" : batch.length + " floats"));
+        }
+        int[] shape = new int[exampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        return predict(Tensor.of(batch, shape)).toArray();
+    }
+
+    /** @return the shape of one input example: (C, H, W) for image models, (context) for the Transformer. */
+    public int[] exampleShape() {
+        return exampleShape.clone();
+    }
+
+    /** @return the number of logits per example: classes, or context × vocab for the Transformer. */
+    public int outputSize() {
+        if (spec.type().equals("transformer")) {
+            return spec.getInt("context", 64) * spec.getInt("vocab");
+        }
+        return spec.getInt("numClasses", 10);
+    }
+
+    /** @return the architecture. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** @return the factorization spec applied to the architecture, or null for a dense model. */
+    public Map<String, Object> factorization() {
+        return factorization == null ? null : Collections.unmodifiableMap(factorization);
+    }
+
+    /** @return the file's free-form metadata (training settings, accuracy, ...). */
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    /**
+     * @return the network, in eval mode. For inspection; switching it to training mode or changing
+     *         its weights while other threads call {@link #predict} is not thread-safe.
+     */
+    public Module module() {
+        return module;
+    }
+}
