@@ -4,12 +4,13 @@ import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Gemm;
 import org.fnl4j.kernel.Parallel;
+import org.fnl4j.kernel.Softmax;
 import org.fnl4j.tensor.Tensor;
 
 /**
  * Differentiable scaled dot-product attention: softmax(q·kᵀ/√dh + mask)·v per batch and head,
- * with the products on {@link Gemm#sgemm}. The attention weights (B, H, T, S) are kept for the
- * backward pass.
+ * with the products on {@link Gemm#sgemm} and the row softmax on {@link Softmax}. The attention
+ * weights (B, H, T, S) are kept for the backward pass.
  */
 public final class Attention {
     private Attention() {}
@@ -51,6 +52,7 @@ public final class Attention {
             float[] gv = v.requiresGrad() ? v.gradBuffer() : null;
             forHeads(bh, 2 * work, (i0, i1) -> {
                 float[] dp = needScores ? new float[t * s] : null;
+                float[] ds = needScores ? new float[t * s] : null;
                 for (int i = i0; i < i1; i++) {
                     int po = i * t * s, oo = i * t * dv, vo = i * s * dv;
                     if (gv != null) {
@@ -62,14 +64,16 @@ public final class Attention {
                     }
                     // dP = dO · vᵀ, then through the softmax: dS = P ∘ (dP - rowsum(P ∘ dP)).
                     Gemm.sgemm(false, true, t, s, dv, 1f, dout, oo, ld(dv), v.data(), v.offset() + vo, ld(dv), 0f, dp, 0, ld(s));
-                    softmaxBackwardRows(p, po, dp, t, s);
+                    // Masked entries have P = 0, so the softmax backward gives them 0 without a special case.
+                    Arrays.fill(ds, 0f);
+                    Softmax.softmaxBackward(p, po, dp, 0, ds, 0, t, s);
                     int qo = i * t * dh, ko = i * s * dh;
                     if (gq != null) {
-                        Gemm.sgemm(false, false, t, dh, s, scale, dp, 0, ld(s), k.data(), k.offset() + ko, ld(dh),
+                        Gemm.sgemm(false, false, t, dh, s, scale, ds, 0, ld(s), k.data(), k.offset() + ko, ld(dh),
                                 1f, gq, qo, ld(dh));
                     }
                     if (gk != null) {
-                        Gemm.sgemm(true, false, s, dh, t, scale, dp, 0, ld(s), q.data(), q.offset() + qo, ld(dh),
+                        Gemm.sgemm(true, false, s, dh, t, scale, ds, 0, ld(s), q.data(), q.offset() + qo, ld(dh),
                                 1f, gk, ko, ld(dh));
                     }
                 }
@@ -98,39 +102,14 @@ public final class Attention {
 
     /** Row-wise softmax of the (t, s) block at off, in place; with causal, entries j > i become 0. */
     private static void softmaxRows(float[] p, int off, int t, int s, boolean causal) {
-        for (int i = 0; i < t; i++) {
-            int row = off + i * s;
-            int limit = causal ? Math.min(s, i + 1) : s;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < limit; j++) {
-                max = Math.max(max, p[row + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < limit; j++) {
-                float e = (float) Math.exp(p[row + j] - max);
-                p[row + j] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int j = 0; j < limit; j++) {
-                p[row + j] *= inv;
-            }
-            Arrays.fill(p, row + limit, row + s, 0f);
+        if (!causal) {
+            Softmax.softmax(p, off, p, off, t, s);
+            return;
         }
-    }
-
-    /** dp ← P ∘ (dp - Σ_j P∘dp) row by row; masked entries have P = 0 and get 0. */
-    private static void softmaxBackwardRows(float[] p, int pOff, float[] dp, int t, int s) {
         for (int i = 0; i < t; i++) {
-            int pr = pOff + i * s, dr = i * s;
-            double dot = 0;
-            for (int j = 0; j < s; j++) {
-                dot += p[pr + j] * dp[dr + j];
-            }
-            float d = (float) dot;
-            for (int j = 0; j < s; j++) {
-                dp[dr + j] = p[pr + j] * (dp[dr + j] - d);
-            }
+            int row = off + i * s, limit = Math.min(s, i + 1);
+            Softmax.softmax(p, row, p, row, 1, limit);
+            Arrays.fill(p, row + limit, row + s, 0f);
         }
     }
 

@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Gemm;
+import org.fnl4j.kernel.Reduce;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -119,19 +120,9 @@ public final class MatMul {
                         x.data(), x.offset(), Math.max(1, in), 1f, w.gradBuffer(), 0, Math.max(1, in));
             }
             if (bias != null && bias.requiresGrad()) {
-                addRows(dy, rows, outF, bias.gradBuffer());
+                Reduce.colSums(dy, 0, rows, outF, bias.gradBuffer(), 0);
             }
         }, x, w, bias);
-    }
-
-    /** db[j] += Σ_r dy[r, j] in row order. */
-    static void addRows(float[] dy, int rows, int cols, float[] db) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                db[j] += dy[o + j];
-            }
-        }
     }
 
     /** c[cOff..] = op(a)·op(b) + beta·c with the leading dimensions of contiguous matrices. */
