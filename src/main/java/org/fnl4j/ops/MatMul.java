@@ -112,17 +112,31 @@ public final class MatMul {
         return Autograd.record("linear", out, () -> {
             float[] dy = out.grad();
             if (x.requiresGrad()) {
+                float bx = accumulateBeta(x);
                 Gemm.sgemm(false, false, rows, in, outF, 1f, dy, 0, Math.max(1, outF),
-                        w.data(), w.offset(), Math.max(1, in), 1f, x.gradBuffer(), 0, Math.max(1, in));
+                        w.data(), w.offset(), Math.max(1, in), bx, x.grad(), 0, Math.max(1, in));
             }
             if (w.requiresGrad()) {
+                float bw = accumulateBeta(w);
                 Gemm.sgemm(true, false, outF, in, rows, 1f, dy, 0, Math.max(1, outF),
-                        x.data(), x.offset(), Math.max(1, in), 1f, w.gradBuffer(), 0, Math.max(1, in));
+                        x.data(), x.offset(), Math.max(1, in), bw, w.grad(), 0, Math.max(1, in));
             }
             if (bias != null && bias.requiresGrad()) {
                 Reduce.colSums(dy, 0, rows, outF, bias.gradBuffer(), 0);
             }
         }, x, w, bias);
+    }
+
+    /**
+     * Allocates t's gradient if it has none and returns the GEMM beta to write it with: 0 for a
+     * fresh (all-zero) buffer, so the GEMM overwrites it without reading it, else 1 to accumulate.
+     */
+    static float accumulateBeta(Tensor t) {
+        if (t.grad() == null) {
+            t.gradBuffer();
+            return 0f;
+        }
+        return 1f;
     }
 
     /** c[cOff..] = op(a)·op(b) + beta·c with the leading dimensions of contiguous matrices. */
