@@ -11,6 +11,12 @@ package org.fnl4j.kernel;
  *
  * <p>The implementation is chosen once per JVM by {@link Kernels#select}: the Vector API twin
  * {@code org.fnl4j.kernel.simd.SimdElementwise} or {@link ScalarElementwise}.
+ *
+ * <p>Threads: {@link #unary} and {@link #unaryBackward} of the transcendental functions (GELU,
+ * TANH, SIGMOID, EXP, LOG) split runs of at least {@value #PARALLEL_MIN} elements into fixed
+ * chunks of {@value #CHUNK} elements on {@link Parallel}; the split does not depend on the thread
+ * count, so results are bit-identical at any thread count. The other kernels are bound by memory
+ * bandwidth and stay on the calling thread.
  */
 public final class Elementwise {
     /** Binary operators of {@link #binary}. */
@@ -56,6 +62,11 @@ public final class Elementwise {
 
     private static final Impl IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdElementwise", Impl.class,
             new ScalarElementwise());
+
+    /** Smallest run that {@link #unary} and {@link #unaryBackward} split across threads. */
+    public static final int PARALLEL_MIN = 1 << 15;
+    /** Elements per chunk of a split run (a multiple of every vector length). */
+    public static final int CHUNK = 1 << 13;
 
     private Elementwise() {}
 
@@ -110,15 +121,36 @@ public final class Elementwise {
         IMPL.addMul(x, xOff, y, yOff, acc, accOff, n);
     }
 
-    /** {@code out = f(x)}. */
+    /** {@code out = f(x)}; long runs of transcendental functions run on several threads. */
     public static void unary(Unary f, float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(f, x, xOff, out, outOff, n);
+        if (n < PARALLEL_MIN || !transcendental(f)) {
+            IMPL.unary(f, x, xOff, out, outOff, n);
+            return;
+        }
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, c -> {
+            int s = c * CHUNK;
+            IMPL.unary(f, x, xOff + s, out, outOff + s, Math.min(CHUNK, n - s));
+        });
     }
 
-    /** {@code dx += dy·f'(x)}; see {@link Impl#unaryBackward}. */
+    /** {@code dx += dy·f'(x)}; see {@link Impl#unaryBackward}. Threads as in {@link #unary}. */
     public static void unaryBackward(Unary f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
                                      float[] dx, int dxOff, int n) {
-        IMPL.unaryBackward(f, x, xOff, y, yOff, dy, dyOff, dx, dxOff, n);
+        if (n < PARALLEL_MIN || !transcendental(f)) {
+            IMPL.unaryBackward(f, x, xOff, y, yOff, dy, dyOff, dx, dxOff, n);
+            return;
+        }
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, c -> {
+            int s = c * CHUNK;
+            IMPL.unaryBackward(f, x, xOff + s, y, yOff + s, dy, dyOff + s, dx, dxOff + s, Math.min(CHUNK, n - s));
+        });
+    }
+
+    private static boolean transcendental(Unary f) {
+        return switch (f) {
+            case GELU, TANH, SIGMOID, EXP, LOG -> true;
+            default -> false;
+        };
     }
 
     /** {@code out = max(x, 0)}. */

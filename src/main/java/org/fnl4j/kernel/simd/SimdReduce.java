@@ -7,9 +7,9 @@ import org.fnl4j.kernel.Reduce;
 
 /**
  * Vector API twin of the reductions (contract in {@link Reduce}). Sums keep two vector
- * accumulators (lane j of accumulator k sums elements ≡ k·L + j mod 2L), reduce them across lanes,
- * then add the scalar tail in order: a fixed order, so results are deterministic, but not the
- * scalar twin's order.
+ * accumulators (lane j of accumulator k sums elements ≡ k·L + j mod 2L), add them, sum the lanes in
+ * lane order ({@link VMath#sumLanes}, not reduceLanes, whose order may vary), then add the scalar
+ * tail in order: a fixed order, so results are deterministic, but not the scalar twin's order.
  */
 public final class SimdReduce implements Reduce.Impl {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -27,7 +27,7 @@ public final class SimdReduce implements Reduce.Impl {
             a0 = a0.add(FloatVector.fromArray(S, x, off + i));
             i += L;
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = VMath.sumLanes(a0.add(a1));
         for (; i < n; i++) {
             s += x[off + i];
         }
@@ -51,7 +51,7 @@ public final class SimdReduce implements Reduce.Impl {
             a0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), a0);
             i += L;
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = VMath.sumLanes(a0.add(a1));
         for (; i < n; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
         }

@@ -17,11 +17,11 @@ public final class SimdSoftmax implements Softmax.Impl {
         FloatVector acc = FloatVector.zero(S);
         int c = 0;
         for (; c < bound; c += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xi + c).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = VMath.exp(FloatVector.fromArray(S, x, xi + c).sub(m));
             e.intoArray(y, yi + c);
             acc = acc.add(e);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VMath.sumLanes(acc);
         for (; c < cols; c++) {
             float e = (float) Math.exp(x[xi + c] - m);
             y[yi + c] = e;
@@ -56,9 +56,9 @@ public final class SimdSoftmax implements Softmax.Impl {
             FloatVector acc = FloatVector.zero(S);
             int c = 0;
             for (; c < bound; c += L) {
-                acc = acc.add(FloatVector.fromArray(S, x, xi + c).sub(m).lanewise(VectorOperators.EXP));
+                acc = acc.add(VMath.exp(FloatVector.fromArray(S, x, xi + c).sub(m)));
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = VMath.sumLanes(acc);
             for (; c < cols; c++) {
                 s += (float) Math.exp(x[xi + c] - m);
             }
@@ -98,7 +98,7 @@ public final class SimdSoftmax implements Softmax.Impl {
             float s = REDUCE.sum(dy, gi, cols);
             int c = 0;
             for (; c < bound; c += L) {
-                FloatVector p = FloatVector.fromArray(S, y, yi + c).lanewise(VectorOperators.EXP);
+                FloatVector p = VMath.exp(FloatVector.fromArray(S, y, yi + c));
                 FloatVector.fromArray(S, dy, gi + c).sub(p.mul(s)).add(FloatVector.fromArray(S, dx, di + c))
                         .intoArray(dx, di + c);
             }
