@@ -7,7 +7,7 @@ import org.fnl4j.tensor.Rng;
  * Training-time image augmentation on one (C, H, W) example: random crop after zero padding
  * (torchvision's {@code RandomCrop(size, padding=p)}: a window of the original size taken from
  * the image padded by p zeros on every side) and random horizontal flip with probability ½.
- * Zero padding happens in pixel space, before {@link Normalize}, as in the usual
+ * Zero padding happens in pixel space, before {@link Normalization}, as in the usual
  * {@code RandomCrop → ToTensor → Normalize} pipeline.
  *
  * <p>The random choices come from an {@link Rng} the {@link DataLoader} derives from

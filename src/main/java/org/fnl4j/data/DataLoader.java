@@ -25,7 +25,7 @@ import org.fnl4j.tensor.Tensor;
  * Each batch gets fresh arrays, so a batch stays valid after the next one is produced.
  *
  * <p><b>Pipeline per example</b>: copy from the dataset (values in [0, 1] for images) →
- * {@link Augmentation} (random crop with zero padding, horizontal flip) → {@link Normalize}.
+ * {@link Augmentation} (random crop with zero padding, horizontal flip) → {@link Normalization}.
  */
 public final class DataLoader {
     private final Dataset dataset;
@@ -34,7 +34,7 @@ public final class DataLoader {
     private final boolean dropLast;
     private final long seed;
     private final Augmentation augmentation;
-    private final Normalize normalize;
+    private final Normalization normalization;
     private final boolean prefetch;
     private final int[] shape;
     private final int exampleSize;
@@ -47,7 +47,7 @@ public final class DataLoader {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.augmentation = b.augmentation;
-        this.normalize = b.normalize;
+        this.normalization = b.normalization;
         this.prefetch = b.prefetch;
         this.shape = dataset.exampleShape();
         this.exampleSize = dataset.exampleSize();
@@ -61,10 +61,10 @@ public final class DataLoader {
             throw new IllegalArgumentException("DataLoader: dataset " + dataset.name() + " has " + dataset.size()
                     + " examples, fewer than one batch of " + batchSize + " with dropLast; use a smaller batch");
         }
-        if (normalize != null) {
+        if (normalization != null) {
             int c = shape.length >= 3 ? shape[0] : 1;
-            if (normalize.channels() != c) {
-                throw new IllegalArgumentException("DataLoader: Normalize has " + normalize.channels()
+            if (normalization.channels() != c) {
+                throw new IllegalArgumentException("DataLoader: normalization has " + normalization.channels()
                         + " channels but examples of " + dataset.name() + " have shape " + Arrays.toString(shape)
                         + " (" + c + " channels)");
             }
@@ -88,7 +88,7 @@ public final class DataLoader {
         private long seed;
         private boolean dropLast;
         private Augmentation augmentation;
-        private Normalize normalize;
+        private Normalization normalization;
         private boolean prefetch = true;
 
         private Builder(Dataset dataset) {
@@ -110,7 +110,7 @@ public final class DataLoader {
 
         public Builder augment(Augmentation a) { this.augmentation = a; return this; }
 
-        public Builder normalize(Normalize n) { this.normalize = n; return this; }
+        public Builder normalize(Normalization n) { this.normalization = n; return this; }
 
         public Builder prefetch(boolean on) { this.prefetch = on; return this; }
 
@@ -175,8 +175,8 @@ public final class DataLoader {
             if (augmentation != null) {
                 augmentation.apply(x, off, scratch, shape, new Rng(Seeds.derive(seed, 2 + (long) epoch, i)));
             }
-            if (normalize != null) {
-                normalize.apply(x, off, exampleSize);
+            if (normalization != null) {
+                normalization.apply(x, off, exampleSize);
             }
         }
         int[] bshape = new int[shape.length + 1];

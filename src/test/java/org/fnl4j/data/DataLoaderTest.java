@@ -86,7 +86,7 @@ class DataLoaderTest {
         ArrayDataset ds = data(101, 1, 6, 6);
         for (boolean pf : new boolean[] {true, false}) {
             DataLoader dl = DataLoader.builder(ds).batchSize(16).shuffle(9L).augment(Augmentation.cropFlip(2))
-                    .normalize(new Normalize(new float[] {3f}, new float[] {2f})).prefetch(pf).build();
+                    .normalize(new Normalization(new float[] {3f}, new float[] {2f})).prefetch(pf).build();
             for (int e = 0; e < 2; e++) {
                 try (DataLoader.Epoch ep = dl.epoch(e)) {
                     int k = 0;
@@ -180,7 +180,7 @@ class DataLoaderTest {
     @Test
     void normalizationFitGivesZeroMeanUnitStd() {
         ArrayDataset ds = data(40, 3, 2, 2);
-        Normalize norm = Normalize.fit(ds);
+        Normalization norm = Normalization.fit(ds);
         DataLoader dl = DataLoader.builder(ds).batchSize(40).normalize(norm).build();
         float[] x = dl.batch(0, 0).x().data();
         for (int ch = 0; ch < 3; ch++) {
@@ -199,7 +199,7 @@ class DataLoaderTest {
         }
         assertNotEquals(norm.mean()[0], norm.mean()[1]);
         assertThrows(IllegalArgumentException.class,
-                () -> DataLoader.builder(ds).normalize(Normalize.fashionMnist()).build());
+                () -> DataLoader.builder(ds).normalize(Normalization.fashionMnist()).build());
     }
 
     @Test

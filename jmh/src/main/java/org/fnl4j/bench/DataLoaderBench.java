@@ -8,7 +8,7 @@ import org.fnl4j.data.Batch;
 import org.fnl4j.data.DataLoader;
 import org.fnl4j.data.Datasets;
 import org.fnl4j.data.ImageDataset;
-import org.fnl4j.data.Normalize;
+import org.fnl4j.data.Normalization;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.AdamW;
 import org.fnl4j.optim.Sgd;
@@ -46,7 +46,7 @@ public class DataLoaderBench {
         ImageDataset ds = Datasets.fashionMnist(Datasets.fashionMnistDir(false), true, 0);
         DataLoader.Builder b = DataLoader.builder(ds).batchSize(128).shuffle(1L).prefetch(false);
         if (pipeline.equals("augment")) {
-            b.augment(Augmentation.cropFlip(4)).normalize(Normalize.fashionMnist());
+            b.augment(Augmentation.cropFlip(4)).normalize(Normalization.fashionMnist());
         }
         loader = b.build();
         Parameter p = new Parameter(Tensor.randn(new Rng(1), 0.1f, 272_474), Parameter.Kind.WEIGHT);

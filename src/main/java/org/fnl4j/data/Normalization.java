@@ -7,15 +7,15 @@ import java.util.Arrays;
  * {@code Normalize}. One channel's values are the contiguous block of (product of the remaining
  * dimensions) floats.
  */
-public final class Normalize {
+public final class Normalization {
     private final float[] mean;
     private final float[] invStd;
     private final float[] std;
 
     /** @param mean per-channel means; @param std per-channel standard deviations (&gt; 0), same length */
-    public Normalize(float[] mean, float[] std) {
+    public Normalization(float[] mean, float[] std) {
         if (mean.length == 0 || mean.length != std.length) {
-            throw new IllegalArgumentException("Normalize: mean has " + mean.length + " channels and std "
+            throw new IllegalArgumentException("Normalization: mean has " + mean.length + " channels and std "
                     + std.length + "; expected the same non-zero count");
         }
         this.mean = mean.clone();
@@ -23,32 +23,32 @@ public final class Normalize {
         this.invStd = new float[std.length];
         for (int c = 0; c < std.length; c++) {
             if (!(std[c] > 0) || Float.isInfinite(std[c])) {
-                throw new IllegalArgumentException("Normalize: std[" + c + "] = " + std[c] + "; expected finite and > 0");
+                throw new IllegalArgumentException("Normalization: std[" + c + "] = " + std[c] + "; expected finite and > 0");
             }
             invStd[c] = 1f / std[c];
         }
     }
 
     /** Fashion-MNIST training-set statistics (pixel/255): mean 0.2860, std 0.3530. */
-    public static Normalize fashionMnist() {
-        return new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
+    public static Normalization fashionMnist() {
+        return new Normalization(new float[] {0.2860f}, new float[] {0.3530f});
     }
 
     /** MNIST training-set statistics: mean 0.1307, std 0.3081. */
-    public static Normalize mnist() {
-        return new Normalize(new float[] {0.1307f}, new float[] {0.3081f});
+    public static Normalization mnist() {
+        return new Normalization(new float[] {0.1307f}, new float[] {0.3081f});
     }
 
     /** CIFAR-10 training-set statistics per RGB channel. */
-    public static Normalize cifar10() {
-        return new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+    public static Normalization cifar10() {
+        return new Normalization(new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
     }
 
     /**
      * Computes per-channel mean and (population) standard deviation over a dataset whose example
      * shape is (C, ...), summing in double in example order.
      */
-    public static Normalize fit(Dataset ds) {
+    public static Normalization fit(Dataset ds) {
         int[] shape = ds.exampleShape();
         int c = shape.length >= 3 ? shape[0] : 1;
         int e = ds.exampleSize();
@@ -73,7 +73,7 @@ public final class Normalize {
             mean[ch] = (float) m;
             std[ch] = (float) Math.sqrt(Math.max(sq[ch] / n - m * m, 1e-12));
         }
-        return new Normalize(mean, std);
+        return new Normalization(mean, std);
     }
 
     public int channels() { return mean.length; }
@@ -90,7 +90,7 @@ public final class Normalize {
     public void apply(float[] x, int off, int size) {
         int c = mean.length;
         if (size % c != 0) {
-            throw new IllegalArgumentException("Normalize: example of " + size + " values does not split into "
+            throw new IllegalArgumentException("Normalization: example of " + size + " values does not split into "
                     + c + " channels");
         }
         int per = size / c;
@@ -104,6 +104,6 @@ public final class Normalize {
 
     @Override
     public String toString() {
-        return "Normalize(mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std) + ")";
+        return "Normalization(mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std) + ")";
     }
 }
