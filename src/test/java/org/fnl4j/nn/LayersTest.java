@@ -52,6 +52,50 @@ class LayersTest {
         assertTrue(e.getMessage().contains("(..., 5)") && e.getMessage().contains("[2, 4]"), e.getMessage());
     }
 
+    /**
+     * Softmax regression built from a Linear layer and the cross-entropy op agrees with its closed
+     * form: loss = mean(-log softmax(Wx+b)[y]), dW = (softmax - onehot)ᵀ·X / N, db = mean(softmax - onehot).
+     */
+    @Test
+    void softmaxRegressionMatchesClosedForm() {
+        int n = 5, in = 4, k = 3;
+        Linear lin = new Linear(in, k, new Rng(30));
+        Tensor x = randn(31, n, in);
+        int[] y = {0, 2, 1, 2, 0};
+        Tensor loss = org.fnl4j.ops.Losses.crossEntropy(lin.forward(x), y, 0f);
+        Autograd.backward(loss);
+        double[][] delta = new double[n][k];
+        double expectLoss = 0;
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[k];
+            double mx = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                z[c] = lin.bias().value().get(c);
+                for (int j = 0; j < in; j++) z[c] += (double) lin.weight().value().get(c, j) * x.get(i, j);
+                mx = Math.max(mx, z[c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += Math.exp(z[c] - mx);
+            for (int c = 0; c < k; c++) {
+                delta[i][c] = Math.exp(z[c] - mx) / sum - (c == y[i] ? 1 : 0);
+            }
+            expectLoss += -(z[y[i]] - mx - Math.log(sum)) / n;
+        }
+        assertEquals(expectLoss, loss.item(), 1e-5);
+        Tensor gw = lin.weight().value().gradTensor();
+        Tensor gb = lin.bias().value().gradTensor();
+        for (int c = 0; c < k; c++) {
+            double db = 0;
+            for (int i = 0; i < n; i++) db += delta[i][c] / n;
+            assertEquals(db, gb.get(c), 1e-6, "db[" + c + "]");
+            for (int j = 0; j < in; j++) {
+                double dw = 0;
+                for (int i = 0; i < n; i++) dw += delta[i][c] * x.get(i, j) / n;
+                assertEquals(dw, gw.get(c, j), 1e-6, "dW[" + c + "," + j + "]");
+            }
+        }
+    }
+
     @Test
     void linearDefaultInitIsTorchUniform() {
         Linear lin = new Linear(400, 300, new Rng(2));
