@@ -61,6 +61,10 @@ if [ -n "$stale" ]; then
     exit 1
   fi
   echo "fnl: building the jar ($stale): mvn -q -B -DskipTests package ..." >&2
+  if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+    # Maven's bundled Guava touches sun.misc.Unsafe, which JDK 24+ warns about at length.
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
   (cd "$here" && JAVA_HOME="$JAVA_HOME" PATH="$JAVA_HOME/bin:$PATH" mvn -q -B -DskipTests package >&2) || {
     echo "fnl: the build failed (see the Maven output above)" >&2
     exit 1

@@ -27,7 +27,7 @@ import org.fnl4j.train.Objectives;
  * {@code fnl bench}: quick throughput figures of this machine: SGEMM and convolution GFLOP/s and
  * training images/s, with the kernel implementation in use. A rough check, not a benchmark
  * harness (the JMH benchmarks in {@code jmh/} are that): each figure is the median of a few
- * timed repetitions after a warm-up.
+ * timed repetitions after a warm-up of at least a second.
  */
 final class BenchCommand implements Command {
     @Override
@@ -138,8 +138,11 @@ final class BenchCommand implements Command {
     }
 
     private static double median(int reps, Runnable r) {
-        r.run();
-        r.run();
+        // Warm up for at least a second so the JIT has compiled the kernels before timing.
+        long w0 = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - w0 < 1_000_000_000L; i++) {
+            r.run();
+        }
         List<Double> t = new ArrayList<>();
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();

@@ -86,7 +86,7 @@ final class ExperimentCommand implements Command {
                 "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD; "
                         + "reports test bits per character",
                 lm, Map.of("model", "transformer", "data", "text", "optimizer", "adamw", "lr", 0.001,
-                        "schedule", "warmup-cosine:1", "augment", "none")));
+                        "schedule", "warmup-cosine:100", "augment", "none")));
 
         MISSING.put("normalization", "FD vs no decay vs factors rescaled each step to FD's ‖UVᵀ‖_F trajectory: the "
                 + "per-step rescaling arm is not implemented; run its two other arms with fnl train --decay frobenius "

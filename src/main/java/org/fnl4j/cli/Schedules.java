@@ -7,10 +7,11 @@ import org.fnl4j.train.Trainer;
 /**
  * Parses the {@code --schedule} syntax: {@code constant}, {@code step} (×0.1 at 50% and 75% of the
  * epochs), {@code multistep:E1,E2[,...][:GAMMA]} (epochs counted from 1, as in "decay after epoch
- * E"), {@code cosine}, {@code warmup-cosine:EPOCHS}, {@code inverse-sqrt:STEPS}.
+ * E"), {@code cosine}, {@code warmup-cosine:STEPS} (linear warm-up over STEPS optimizer steps, then
+ * cosine to zero at the last step), {@code inverse-sqrt:STEPS}.
  */
 final class Schedules {
-    static final String ACCEPTED = "constant | step | multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:EPOCHS | "
+    static final String ACCEPTED = "constant | step | multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | "
             + "inverse-sqrt:STEPS";
 
     /** A schedule and the unit of its position. */
@@ -18,7 +19,11 @@ final class Schedules {
 
     private Schedules() {}
 
-    static Choice parse(String s, int epochs, String flag) {
+    /**
+     * @param batchesPerEpoch optimizer steps per epoch (for the step-based schedules; any positive value
+     *                        when only validating the syntax)
+     */
+    static Choice parse(String s, int epochs, int batchesPerEpoch, String flag) {
         String[] parts = s.split(":");
         try {
             switch (parts[0]) {
@@ -48,7 +53,8 @@ final class Schedules {
                 case "warmup-cosine": {
                     if (parts.length != 2) throw bad(s, flag);
                     double w = Double.parseDouble(parts[1]);
-                    return new Choice(LrSchedule.cosine(epochs, w, 0), Trainer.ScheduleUnit.FRACTIONAL_EPOCH);
+                    double total = (double) epochs * batchesPerEpoch;
+                    return new Choice(LrSchedule.cosine(Math.max(total, w + 1), w, 0), Trainer.ScheduleUnit.STEP);
                 }
                 case "inverse-sqrt": {
                     if (parts.length != 2) throw bad(s, flag);

@@ -59,7 +59,7 @@ final class TrainCommand implements Command {
                 initialization (SI) and Frobenius decay (FD) on the shipped Fashion-MNIST subset, compared
                 with the dense ResNet-20's size. --out receives run.json (the settings), metrics.jsonl (one
                 line per epoch), checkpoint.fnl (every epoch, atomic), model.fnl (the final model),
-                spectra.json (singular values per layer) and plots with --plots.
+                spectra.json (singular values per layer) and plot-*.png (curves, spectra, norms).
                 Resume an interrupted run with: fnl train --resume DIR (bit-identical to an uninterrupted run).""";
     }
 
@@ -86,9 +86,9 @@ final class TrainCommand implements Command {
                 .opt("batch", "N", "128", "batch size")
                 .opt("lr", "X", "0.1 (adamw: 0.001)", "initial learning rate")
                 .opt("optimizer", "sgd|adamw", "sgd (transformer: adamw)", "optimizer (SGD: momentum 0.9, Nesterov)")
-                .opt("schedule", "S", "step",
+                .opt("schedule", "S", "step (transformer: warmup-cosine:100)",
                         "learning-rate schedule: constant | step (x0.1 at 50% and 75% of the epochs) |\n"
-                                + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:EPOCHS | inverse-sqrt:STEPS")
+                                + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS")
                 .opt("augment", "none|crop|flip|crop+flip", "crop+flip", "training augmentation for images (crop pads 4 px "
                         + "(32 px images) or 2 px (28 px))")
                 .opt("seed", "N", "0", "seed of initialization, data order and augmentation")
@@ -100,7 +100,7 @@ final class TrainCommand implements Command {
                 .opt("resume", "DIR", null, "continue the run in DIR from its checkpoint with its settings "
                         + "(only --threads may be given with it)")
                 .flag("dense-twin", "also train the dense model with the same settings and report both")
-                .flag("plots", "write PNG plots (curves, spectra, norms) into --out at the end");
+                .flag("no-plots", "do not write the PNG plots (curves, spectra, norms) into --out at the end");
     }
 
     @Override
@@ -117,7 +117,7 @@ final class TrainCommand implements Command {
                     "context", "out", "dense-twin", "deep")) {
                 if (o.has(f)) {
                     throw new UsageException("fnl train: --" + f + " cannot be combined with --resume (the run continues "
-                            + "with the settings stored in its checkpoint; only --threads and --plots may be given)");
+                            + "with the settings stored in its checkpoint; only --threads and --no-plots may be given)");
                 }
             }
             dir = Path.of(o.str("resume"));
@@ -135,7 +135,7 @@ final class TrainCommand implements Command {
         }
         err.println("fnl train: " + Kernels.implementation() + ", " + Parallel.threads() + " thread(s), Java "
                 + Runtime.version().feature());
-        Map<String, Object> result = train(cfg, dir, resume, o.bool("plots"), err);
+        Map<String, Object> result = train(cfg, dir, resume, !o.bool("no-plots"), err);
         if (!resume && Boolean.TRUE.equals(cfg.get("dense_twin")) && !"dense".equals(cfg.get("rank"))) {
             Map<String, Object> twinCfg = new LinkedHashMap<>(cfg);
             twinCfg.put("rank", "dense");
@@ -146,7 +146,7 @@ final class TrainCommand implements Command {
             Path twinDir = dir.resolve("dense-twin");
             prepareOutDir(twinDir);
             err.println("fnl train: training the dense twin into " + twinDir);
-            Map<String, Object> twin = train(twinCfg, twinDir, false, o.bool("plots"), err);
+            Map<String, Object> twin = train(twinCfg, twinDir, false, !o.bool("no-plots"), err);
             result.put("dense_test_accuracy", twin.get("test_accuracy"));
             result.put("dense_test_loss", twin.get("test_loss"));
             err.printf(Locale.ROOT, "dense twin: test accuracy %.2f%% with %,d parameters%n",
@@ -205,7 +205,7 @@ final class TrainCommand implements Command {
         FrobeniusDecay fd = "frobenius".equals(cfg.get("decay")) && factorization != null
                 ? FrobeniusDecay.of(model, ((Number) cfg.get("wd")).floatValue()) : null;
         int epochs = ((Number) cfg.get("epochs")).intValue();
-        Schedules.Choice sched = Schedules.parse((String) cfg.get("schedule"), epochs, "schedule");
+        Schedules.Choice sched = Schedules.parse((String) cfg.get("schedule"), epochs, data.train.batchesPerEpoch(), "schedule");
 
         Map<String, Object> header = Model.header(spec, factorization, Map.of("config", cfg));
         Trainer.Builder tb = Trainer.builder(model, opt, Objectives.crossEntropy(0f))
