@@ -10,7 +10,7 @@ import org.fnl4j.data.DataLoader;
 import org.fnl4j.data.Dataset;
 import org.fnl4j.data.Datasets;
 import org.fnl4j.data.Idx;
-import org.fnl4j.data.Normalize;
+import org.fnl4j.data.Normalization;
 import org.fnl4j.data.TextCorpus;
 import org.fnl4j.train.BatchSource;
 import org.fnl4j.train.Sources;
@@ -69,7 +69,7 @@ final class DataSetup {
         }
         Dataset trainSet;
         Dataset testSet;
-        Normalize norm;
+        Normalization norm;
         String name;
         switch (kind) {
             case "fashion-mnist" -> {
@@ -86,21 +86,21 @@ final class DataSetup {
                 }
                 trainSet = withTrain ? Datasets.fashionMnist(dir, true, trainLimit) : null;
                 testSet = Datasets.fashionMnist(dir, false, testLimit);
-                norm = Normalize.fashionMnist();
+                norm = Normalization.fashionMnist();
                 name = "fashion-mnist (" + dir + ")";
             }
             case "mnist" -> {
                 Path dir = existing(arg, "directory");
                 trainSet = withTrain ? Idx.load(dir, "train", 10, trainLimit) : null;
                 testSet = Idx.load(dir, "t10k", 10, testLimit);
-                norm = Normalize.mnist();
+                norm = Normalization.mnist();
                 name = "mnist (" + dir + ")";
             }
             case "cifar10" -> {
                 Path dir = existing(arg, "directory");
                 trainSet = withTrain ? Cifar.load10(dir, true, trainLimit) : null;
                 testSet = Cifar.load10(dir, false, testLimit);
-                norm = Normalize.cifar10();
+                norm = Normalization.cifar10();
                 name = "cifar10 (" + dir + ")";
             }
             default -> throw new UsageException("fnl train: --data '" + spec + "' is not a known dataset");
