@@ -23,6 +23,17 @@ class NormalizationTest {
                 TOL, x, g, b);
     }
 
+    /** Planes and rows longer than one 512-bit vector, so the SIMD main loops run, not only their tails. */
+    @Test
+    void gradientsThroughTheVectorLoops() {
+        Rng rng = new Rng(36);
+        Tensor x = leaf(rng, 2, 2, 5, 7), g = leaf(rng, 2), b = leaf(rng, 2);
+        check("batchNorm train 5x7 planes", in -> Normalization.batchNorm(in[0], in[1], in[2], null, null, true, 0.1f, 1e-5f),
+                TOL, x, g, b);
+        Tensor lx = leaf(rng, 3, 37), lg = leaf(rng, 37), lb = leaf(rng, 37);
+        check("layerNorm d=37", in -> Normalization.layerNorm(in[0], in[1], in[2], 1e-5f), TOL, lx, lg, lb);
+    }
+
     @Test
     void batchNormTrainingGradients2dWithoutAffine() {
         Rng rng = new Rng(32);
