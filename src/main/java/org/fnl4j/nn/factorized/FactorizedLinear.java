@@ -19,7 +19,7 @@ import org.fnl4j.tensor.Tensor;
  *
  * <p>Shapes: input (..., in) → output (..., out). Parameters: {@code u} (out, r), {@code m}
  * (r, r) when present, {@code vt} (r, in), all of kind FACTOR; {@code bias} (out) of kind BIAS
- * (dense, not factorized). The forward runs {@code x → x·Vᵀᵀ (…, r) → ·Mᵀ → ·Uᵀ + b}, never the
+ * (dense, not factorized). The forward runs {@code x → x·V (…, r) → ·Mᵀ → ·Uᵀ + b}, never the
  * dense weight. The rank r may exceed min(out, in) (overcomplete).
  *
  * <p>Rank from a ratio s: {@link Ranks#linear} = max(1, rint(s·min(out, in))) (half to even).
