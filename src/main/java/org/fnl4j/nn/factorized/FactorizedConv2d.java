@@ -1,6 +1,5 @@
 package org.fnl4j.nn.factorized;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fnl4j.autograd.Autograd;
@@ -271,11 +270,7 @@ public class FactorizedConv2d extends Module implements Factorized {
 
     @Override
     public List<Parameter> factors() {
-        List<Parameter> l = new ArrayList<>();
-        l.add(u);
-        if (m != null) l.add(m);
-        l.add(vt);
-        return l;
+        return FactorizedLinear.factorList(u, m, vt);
     }
 
     /** @return the dense kernel (out, in, kh, kw) the factors stand for, no autograd. */
@@ -289,11 +284,7 @@ public class FactorizedConv2d extends Module implements Factorized {
     /** @return the leading min(r, rows, cols) singular values of the scheme's rows×cols matrix. */
     @Override
     public float[] singularValues() {
-        float[] left;
-        try (Autograd.Scope s = Autograd.noGrad()) {
-            left = m == null ? u.value().toArray()
-                    : MatMul.matmul(Shapes.reshape(u.value(), rows, rank), m.value()).toArray();
-        }
+        float[] left = FactorizedLinear.leftFactor(u.value().view(rows, rank), m);
         return Svd.productSingularValues(left, rows, rank, vt.value().toArray(), cols);
     }
 

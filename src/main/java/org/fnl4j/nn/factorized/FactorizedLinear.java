@@ -143,6 +143,11 @@ public class FactorizedLinear extends Module implements Factorized {
 
     @Override
     public List<Parameter> factors() {
+        return factorList(u, m, vt);
+    }
+
+    /** [u, m, vt] without a null middle. */
+    static List<Parameter> factorList(Parameter u, Parameter m, Parameter vt) {
         List<Parameter> l = new ArrayList<>();
         l.add(u);
         if (m != null) l.add(m);
@@ -162,16 +167,16 @@ public class FactorizedLinear extends Module implements Factorized {
     /** @return the leading min(r, out, in) singular values of the (out × in) product, descending. */
     @Override
     public float[] singularValues() {
-        return Svd.productSingularValues(leftFactor(), out, rank, vt.value().toArray(), in);
+        return Svd.productSingularValues(leftFactor(u.value(), m), out, rank, vt.value().toArray(), in);
     }
 
-    /** U or U·M as an (out × r) array. */
-    float[] leftFactor() {
+    /** U or U·M as a row-major (rows × r) array; {@code u2d} is U as a 2-d tensor. */
+    static float[] leftFactor(Tensor u2d, Parameter m) {
         if (m == null) {
-            return u.value().toArray();
+            return u2d.toArray();
         }
         try (Autograd.Scope s = Autograd.noGrad()) {
-            return MatMul.matmul(u.value(), m.value()).toArray();
+            return MatMul.matmul(u2d, m.value()).toArray();
         }
     }
 

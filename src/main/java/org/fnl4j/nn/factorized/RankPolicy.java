@@ -87,7 +87,7 @@ public final class RankPolicy {
     /** @return the rank (attention: head dimension; tensor conv: ranks) a dense layer gets at ratio s, as text for reports. */
     public static String describeRank(Module layer, FactorizationSpec spec, double ratio) {
         if (layer instanceof Conv2d c && isTensorScheme(spec)) {
-            return java.util.Arrays.toString(TensorConv2d.ranksFor(tensorFormat(spec), ratio, c.inChannels(), c.outChannels()));
+            return java.util.Arrays.toString(tensorRanks(c, spec, ratio));
         }
         return Integer.toString(rank(layer, spec, ratio));
     }
@@ -99,8 +99,7 @@ public final class RankPolicy {
         }
         if (layer instanceof Conv2d c) {
             if (isTensorScheme(spec)) {
-                int[] r = TensorConv2d.ranksFor(tensorFormat(spec), ratio, c.inChannels(), c.outChannels());
-                return java.util.Arrays.stream(r).max().orElse(1);
+                return java.util.Arrays.stream(tensorRanks(c, spec, ratio)).max().orElse(1);
             }
             return FactorizedConv2d.rankFor(convScheme(spec), ratio, c.inChannels(), c.outChannels(), c.kernelH(),
                     c.kernelW());
@@ -110,6 +109,13 @@ public final class RankPolicy {
         }
         throw new IllegalArgumentException("RankPolicy.rank: " + layer.getClass().getSimpleName()
                 + " is not a factorizable layer (expected Linear, Conv2d or MultiHeadAttention)");
+    }
+
+    /** The feasible Tucker/TT ranks a conv gets at ratio s. */
+    static int[] tensorRanks(Conv2d c, FactorizationSpec spec, double ratio) {
+        TensorConv2d.Format f = tensorFormat(spec);
+        return TensorConv2d.feasibleRanks(f, TensorConv2d.ranksFor(f, ratio, c.inChannels(), c.outChannels()),
+                c.inChannels(), c.outChannels());
     }
 
     static FactorizedConv2d.Scheme convScheme(FactorizationSpec spec) {
@@ -131,9 +137,8 @@ public final class RankPolicy {
             long bias = c.bias() == null ? 0 : c.outChannels();
             int in = c.inChannels(), out = c.outChannels(), kh = c.kernelH(), kw = c.kernelW();
             if (isTensorScheme(spec)) {
-                TensorConv2d.Format f = tensorFormat(spec);
-                int[] rk = TensorConv2d.feasibleRanks(f, TensorConv2d.ranksFor(f, ratio, in, out), in, out);
-                return (long) in * kh * kw + TensorConv2d.coreCount(f, rk, in, out) + bias;
+                return (long) in * kh * kw + TensorConv2d.coreCount(tensorFormat(spec), tensorRanks(c, spec, ratio), in, out)
+                        + bias;
             }
             boolean paper = convScheme(spec) == FactorizedConv2d.Scheme.PAPER;
             long rows = paper ? (long) out * kh : out;
