@@ -1,7 +1,6 @@
 package org.fnl4j.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -55,7 +54,8 @@ public final class TextCorpus {
      * Reads a UTF-8 text file, gzip-compressed or plain (detected from the content), and holds out
      * its last {@code testFraction} for testing.
      *
-     * @throws DataFormatException when the file is empty, not valid UTF-8, or a corrupt gzip stream
+     * @throws DataFormatException when the file is empty, larger than 256 MiB, not valid UTF-8, or a corrupt
+     *         gzip stream
      */
     public static TextCorpus load(Path file, double testFraction) throws IOException {
         byte[] bytes;
@@ -75,10 +75,21 @@ public final class TextCorpus {
         return new TextCorpus(file.getFileName().toString(), text.codePoints().toArray(), testFraction);
     }
 
+    /** Largest text accepted: the ids of a corpus take 4 bytes per character in memory. */
+    static final int MAX_BYTES = 1 << 28;
+
     private static byte[] readAll(DataFiles.Source src) throws IOException {
-        InputStream in = src.in;
+        if (!src.gzip && src.fileSize > MAX_BYTES) {
+            throw new DataFormatException(src.path, "text file of " + src.fileSize + " bytes is larger than the "
+                    + MAX_BYTES + " bytes a character corpus accepts");
+        }
         try {
-            return in.readAllBytes();
+            byte[] b = src.in.readNBytes(MAX_BYTES);
+            if (b.length == MAX_BYTES && src.in.read() != -1) {
+                throw new DataFormatException(src.path, "decompressed text is larger than the " + MAX_BYTES
+                        + " bytes a character corpus accepts");
+            }
+            return b;
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             throw new DataFormatException(src.path, "corrupt or truncated gzip stream (" + e.getMessage() + ")", e);
         }

@@ -203,6 +203,28 @@ class DataLoaderTest {
     }
 
     @Test
+    void prefetchFailuresSurfaceInTheCallersThread() {
+        ArrayDataset base = data(10, 1, 1, 1);
+        Dataset failing = new Dataset() {
+            @Override public String name() { return "failing"; }
+            @Override public int size() { return 10; }
+            @Override public int[] exampleShape() { return base.exampleShape(); }
+            @Override public int numClasses() { return 10; }
+            @Override public int label(int i) { return base.label(i); }
+            @Override public void copyExample(int i, float[] dst, int off) {
+                if (i == 7) throw new IllegalStateException("example 7 is unreadable");
+                base.copyExample(i, dst, off);
+            }
+        };
+        DataLoader dl = DataLoader.builder(failing).batchSize(4).prefetch(true).build();
+        try (DataLoader.Epoch ep = dl.epoch(0)) {
+            ep.next();
+            IllegalStateException e = assertThrows(IllegalStateException.class, ep::next);
+            assertEquals("example 7 is unreadable", e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsBadConfiguration() {
         ArrayDataset ds = data(10, 1, 2, 2);
         assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(ds).batchSize(0).build());
