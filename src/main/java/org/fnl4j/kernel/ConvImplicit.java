@@ -19,8 +19,9 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>forward: out(O × q) = W(O × C·kh·kw) · shifted source, any stride/padding/dilation/groups;
- *   <li>input gradient, stride 1 only: the same loop on the output gradient padded by
- *       {@code (k-1)·dil - pad} (cropped when negative) with the weights flipped and transposed;
+ *   <li>input gradient: the same loop on the output gradient upsampled by the stride (zeros in
+ *       between) and padded by {@code (k-1)·dil - pad} (cropped when negative), with the weights
+ *       flipped and transposed;
  *   <li>weight gradient: dW(O × C·kh·kw) = dY · shifted sourceᵀ, lane-wise partial sums, reduced
  *       once per fixed chunk of images; chunk partials are added in chunk order, so the result does
  *       not depend on the thread count.
@@ -59,7 +60,11 @@ public final class ConvImplicit {
         forward(KERNEL, s, x, xOff, w, wOff, bias, bOff, y, yOff);
     }
 
-    /** dx += conv_transpose(dy, w); stride 1 on both axes only. */
+    /**
+     * dx += conv_transpose(dy, w). A stride s is handled by upsampling dy with zeros, which costs
+     * s_h·s_w times the useful multiply-adds; {@link Conv} sends only stride 1 here
+     * ({@link Conv#MAX_UPSAMPLED_STRIDE}); larger strides are supported and tested.
+     */
     public static void backwardInput(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         backwardInput(KERNEL, s, dy, dyOff, w, wOff, dx, dxOff);
     }
@@ -111,17 +116,13 @@ public final class ConvImplicit {
 
     static void backwardInput(ConvKernel kern, ConvShape s, float[] dy, int dyOff, float[] w, int wOff,
                               float[] dx, int dxOff) {
-        if (s.strideH() != 1 || s.strideW() != 1) {
-            throw new IllegalArgumentException("ConvImplicit.backwardInput: needs stride 1x1, got "
-                    + s.strideH() + "x" + s.strideW() + " (use Conv.backwardInput)");
-        }
         int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
         int kh = s.kh(), kw = s.kw(), khw = kh * kw;
         int oh = s.outH(), ow = s.outW(), ih = s.inH(), iw = s.inW();
-        // dx is the stride-1 correlation of dy, padded by (k-1)*dil - pad, with w flipped in space
-        // and transposed in channels.
+        // dx is the stride-1 correlation of dy, upsampled by the stride (zeros between its pixels)
+        // and padded by (k-1)*dil - pad, with w flipped in space and transposed in channels.
         Plan plan = new Plan(og, oh, ow, (kh - 1) * s.dilH() - s.padH(), (kw - 1) * s.dilW() - s.padW(),
-                kh, kw, 1, 1, s.dilH(), s.dilW(), ih, iw, kern.lanes());
+                kh, kw, 1, 1, s.dilH(), s.dilW(), ih, iw, kern.lanes(), 1, s.strideH(), s.strideW());
         int blocks = (cg + MR - 1) / MR;
         float[] packed = new float[groups * blocks * plan.k * MR];
         for (int g = 0; g < groups; g++) {
@@ -169,7 +170,7 @@ public final class ConvImplicit {
         Plan[] plans = new Plan[stack + 1];
         for (int p = 1; p < plans.length; p++) {
             plans[p] = new Plan(cg, s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
-                    s.strideH(), s.strideW(), s.dilH(), s.dilW(), oh, ow, lanes, p);
+                    s.strideH(), s.strideW(), s.dilH(), s.dilW(), oh, ow, lanes, p, 1, 1);
         }
         Plan big = plans[plans.length - 1];
         int k = big.k, oBlocks = (og + MR - 1) / MR, kBlocks = big.kRound / NR;
@@ -270,6 +271,8 @@ public final class ConvImplicit {
      */
     static final class Plan {
         final int channels, srcH, srcW, padT, padL, sh, sw, images;
+        /** Source upsampling: source pixel (r, t) sits at canvas (padT + r·upH, padL + t·upW), zeros between. */
+        final int upH, upW;
         /** Padded canvas of one image; rows of one image in a phase plane; phase plane rows × cols. */
         final int hp, wp, hsImage, hs, ws, phasePlane, chanStride;
         /**
@@ -285,7 +288,7 @@ public final class ConvImplicit {
 
         Plan(int channels, int srcH, int srcW, int padT, int padL, int kh, int kw, int sh, int sw,
              int dh, int dw, int outH, int outW, int lanes) {
-            this(channels, srcH, srcW, padT, padL, kh, kw, sh, sw, dh, dw, outH, outW, lanes, 1);
+            this(channels, srcH, srcW, padT, padL, kh, kw, sh, sw, dh, dw, outH, outW, lanes, 1, 1, 1);
         }
 
         /**
@@ -294,8 +297,10 @@ public final class ConvImplicit {
          * produce discarded outputs).
          */
         Plan(int channels, int srcH, int srcW, int padT, int padL, int kh, int kw, int sh, int sw,
-             int dh, int dw, int outH, int outW, int lanes, int images) {
+             int dh, int dw, int outH, int outW, int lanes, int images, int upH, int upW) {
             this.images = images;
+            this.upH = upH;
+            this.upW = upW;
             this.channels = channels;
             this.srcH = srcH;
             this.srcW = srcW;
@@ -357,13 +362,13 @@ public final class ConvImplicit {
                             int plane = inOff + p * imageStride + c * srcH * srcW;
                             int base = phase + p * hsImage * ws;
                             for (int r = 0; r < hsImage; r++) {
-                                int prow = r * sh + a, srow = prow - padT, dst = base + r * ws;
-                                if (prow >= hp || srow < 0 || srow >= srcH) {
+                                int prow = r * sh + a, rel = prow - padT, dst = base + r * ws;
+                                if (prow >= hp || rel < 0 || rel % upH != 0 || rel / upH >= srcH) {
                                     Arrays.fill(buf, dst, dst + ws, 0f);
                                     continue;
                                 }
-                                int rowStart = plane + srow * srcW;
-                                if (sw == 1) {
+                                int rowStart = plane + rel / upH * srcW;
+                                if (sw == 1 && upW == 1) {
                                     int lo = Math.min(ws, Math.max(0, padL));
                                     int hi = Math.max(lo, Math.min(ws, padL + srcW));
                                     Arrays.fill(buf, dst, dst + lo, 0f);
@@ -371,8 +376,9 @@ public final class ConvImplicit {
                                     Arrays.fill(buf, dst + hi, dst + ws, 0f);
                                 } else {
                                     for (int t = 0; t < ws; t++) {
-                                        int pcol = t * sw + b, scol = pcol - padL;
-                                        buf[dst + t] = pcol < wp && scol >= 0 && scol < srcW ? in[rowStart + scol] : 0f;
+                                        int pcol = t * sw + b, cr = pcol - padL;
+                                        buf[dst + t] = pcol < wp && cr >= 0 && cr % upW == 0 && cr / upW < srcW
+                                                ? in[rowStart + cr / upW] : 0f;
                                     }
                                 }
                             }
