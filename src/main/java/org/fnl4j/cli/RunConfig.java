@@ -60,7 +60,7 @@ final class RunConfig {
         String optimizer = o.has("optimizer") ? o.choice("optimizer", "sgd", "adamw") : (text ? "adamw" : "sgd");
         c.put("optimizer", optimizer);
         c.put("lr", o.has("lr") ? o.number("lr", 0, true, 100) : (optimizer.equals("adamw") ? 0.001 : 0.1));
-        String schedule = o.has("schedule") ? o.str("schedule") : (text ? "warmup-cosine:100" : "step");
+        String schedule = o.has("schedule") ? o.str("schedule") : (text ? "warmup-cosine:100" : "cosine");
         Schedules.parse(schedule, epochs, 1000, "schedule");
         c.put("schedule", schedule);
         c.put("augment", text ? "none" : o.choice("augment", "none", "crop", "flip", "crop+flip"));

@@ -55,7 +55,7 @@ final class TrainCommand implements Command {
     @Override
     public String details() {
         return """
-                With no flags this is the main job: a factorized ResNet-20 (rank ratio 0.25) with spectral
+                With no flags this is the main job: a factorized ResNet-20 (rank ratio 0.111, the paper's s) with spectral
                 initialization (SI) and Frobenius decay (FD) on the shipped Fashion-MNIST subset, compared
                 with the dense ResNet-20's size. --out receives run.json (the settings), metrics.jsonl (one
                 line per epoch), checkpoint.fnl (every epoch, atomic), model.fnl (the final model),
@@ -72,7 +72,7 @@ final class TrainCommand implements Command {
                                 + "DIR holds the IDX/CIFAR files")
                 .opt("model", "mlp|resnet20|resnet32|resnet56|vgg|transformer", "resnet20", "network architecture")
                 .opt("width", "X", "1", "width multiplier of the network (> 0)")
-                .opt("rank", "R|dense", "0.25", "rank ratio of the factorized layers in (0, 1] (or > 1 for overcomplete), "
+                .opt("rank", "R|dense", "0.111", "rank ratio of the factorized layers in (0, 1] (or > 1 for overcomplete), "
                         + "or 'dense' for no factorization")
                 .opt("params", "F", null, "instead of --rank: target parameter count as a fraction of the dense model's (0, 1]")
                 .opt("conv-scheme", "paper|channel|tucker|tt", "paper", "how a conv weight is factorized: paper ((out,kh) x "
@@ -82,11 +82,11 @@ final class TrainCommand implements Command {
                 .opt("decay", "weight|frobenius", "frobenius", "weight decay on the factors, or Frobenius decay (FD) of their "
                         + "product")
                 .opt("wd", "L", "0.0005", "weight/Frobenius decay coefficient (>= 0)")
-                .opt("epochs", "N", "8", "training epochs")
+                .opt("epochs", "N", "5", "training epochs")
                 .opt("batch", "N", "128", "batch size")
                 .opt("lr", "X", "0.1 (adamw: 0.001)", "initial learning rate")
                 .opt("optimizer", "sgd|adamw", "sgd (transformer: adamw)", "optimizer (SGD: momentum 0.9, Nesterov)")
-                .opt("schedule", "S", "step (transformer: warmup-cosine:100)",
+                .opt("schedule", "S", "cosine (transformer: warmup-cosine:100)",
                         "learning-rate schedule: constant | step (x0.1 at 50% and 75% of the epochs) |\n"
                                 + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS")
                 .opt("augment", "none|crop|flip|crop+flip", "crop+flip", "training augmentation for images (crop pads 4 px "

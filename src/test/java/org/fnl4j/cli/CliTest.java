@@ -88,6 +88,14 @@ class CliTest {
         assertEquals(Main.EXIT_ERROR, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
 
+        Run missingExp = fnl("experiment", "normalization");
+        assertEquals(Main.EXIT_ERROR, missingExp.code());
+        assertTrue(missingExp.err().contains("not available"), missingExp.err());
+        usageError("unknown experiment 'foo'", "experiment", "foo");
+        Run list = fnl("experiment", "--list");
+        assertEquals(0, list.code());
+        assertTrue(list.out().contains("ablation") && list.out().contains("NOT AVAILABLE"), list.out());
+
         Run noCk = fnl("train", "--resume", dir.toString());
         assertEquals(Main.EXIT_ERROR, noCk.code());
         assertTrue(noCk.err().contains("no checkpoint.fnl"), noCk.err());
