@@ -88,12 +88,11 @@ public final class Reductions {
             float[] g = out.grad();
             float[] gx = x.gradBuffer();
             for (int i = 0; i < outer; i++) {
-                for (int a = 0; a < len; a++) {
-                    int at = (i * len + a) * inner;
-                    if (inner == 1) {
-                        gx[at] += scale * g[i];
-                    } else {
-                        Elementwise.axpy(scale, g, i * inner, gx, at, inner);
+                if (inner == 1) {
+                    Elementwise.addScalar(scale * g[i], gx, i * len, gx, i * len, len);
+                } else {
+                    for (int a = 0; a < len; a++) {
+                        Elementwise.axpy(scale, g, i * inner, gx, (i * len + a) * inner, inner);
                     }
                 }
             }
