@@ -7,8 +7,8 @@ package org.fnl4j.kernel;
  * in MR-row slivers, so the transposes cost nothing beyond the packing.
  *
  * <p>Determinism: the k blocking depends only on k, every C element is reduced over k in increasing
- * order inside one micro-kernel call per k block, and edge tiles (computed into a small temp tile)
- * round exactly like full tiles. So the value of each C element does not depend on how rows and
+ * order inside one micro-kernel call per k block, and edge tiles (finished from the temp tile by
+ * {@link #combine}) round exactly like full tiles. So the value of each C element does not depend on how rows and
  * columns are split into blocks or among threads, and the result is bit-identical at any thread
  * count. The split itself: columns of C (NR panels) go to {@link Parallel#threads()} contiguous
  * chunks, or rows when there are too few columns; products of fewer than
@@ -174,10 +174,10 @@ final class GemmDriver {
                 int mrb = Math.min(mr, mcb - ir);
                 int ao = ir * kc;
                 int co = cOff + ir * ldc + jr;
+                kernel.multiply(kc, ap, ao, bp, bo, tile);
                 if (mrb == mr && nrb == nr) {
-                    kernel.compute(kc, ap, ao, bp, bo, alpha, beta, c, co, ldc);
+                    kernel.store(tile, alpha, beta, c, co, ldc);
                 } else {
-                    kernel.compute(kc, ap, ao, bp, bo, 1f, 0f, tile, 0, nr);
                     for (int r = 0; r < mrb; r++) {
                         int cr = co + r * ldc, tr = r * nr;
                         for (int j = 0; j < nrb; j++) {
@@ -190,8 +190,9 @@ final class GemmDriver {
     }
 
     /**
-     * {@code alpha*acc + beta*c[ci]} with the rounding sequence of {@link GemmMicroKernel#compute}:
-     * skipped multiplications by one, and c not read when beta is zero.
+     * {@code alpha*acc + beta*c[ci]} as two float products and a sum, skipping multiplications by
+     * one (exact anyway) and not reading c when beta is zero. {@link GemmMicroKernel#store} rounds
+     * the same way.
      */
     static float combine(float acc, float alpha, float beta, float[] c, int ci) {
         float r = alpha == 1f ? acc : alpha * acc;

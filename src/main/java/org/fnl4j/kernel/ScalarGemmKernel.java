@@ -19,8 +19,7 @@ public final class ScalarGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void compute(int kc, float[] ap, int aOff, float[] bp, int bOff, float alpha, float beta,
-                        float[] c, int cOff, int ldc) {
+    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -34,16 +33,19 @@ public final class ScalarGemmKernel implements GemmMicroKernel {
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
         }
-        store(c00, c01, c02, c03, alpha, beta, c, cOff);
-        store(c10, c11, c12, c13, alpha, beta, c, cOff + ldc);
-        store(c20, c21, c22, c23, alpha, beta, c, cOff + 2 * ldc);
-        store(c30, c31, c32, c33, alpha, beta, c, cOff + 3 * ldc);
+        acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03;
+        acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
+        acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23;
+        acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
     }
 
-    private static void store(float x0, float x1, float x2, float x3, float alpha, float beta, float[] c, int ci) {
-        c[ci] = GemmDriver.combine(x0, alpha, beta, c, ci);
-        c[ci + 1] = GemmDriver.combine(x1, alpha, beta, c, ci + 1);
-        c[ci + 2] = GemmDriver.combine(x2, alpha, beta, c, ci + 2);
-        c[ci + 3] = GemmDriver.combine(x3, alpha, beta, c, ci + 3);
+    @Override
+    public void store(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < MR; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < NR; j++) {
+                c[ci + j] = GemmDriver.combine(acc[i * NR + j], alpha, beta, c, ci + j);
+            }
+        }
     }
 }

@@ -48,17 +48,15 @@ public final class SimdGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void compute(int kc, float[] ap, int aOff, float[] bp, int bOff, float alpha, float beta,
-                        float[] c, int cOff, int ldc) {
+    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
         if (vectors == 4) {
-            kernel6x4(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+            multiply6x4(kc, ap, aOff, bp, bOff, acc);
         } else {
-            kernel6x2(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+            multiply6x2(kc, ap, aOff, bp, bOff, acc);
         }
     }
 
-    private static void kernel6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float alpha, float beta,
-                                   float[] c, int cOff, int ldc) {
+    private static void multiply6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -85,22 +83,15 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
-        int r0 = cOff;
-        store(c00, alpha, beta, c, r0); store(c01, alpha, beta, c, r0 + L); store(c02, alpha, beta, c, r0 + 2 * L); store(c03, alpha, beta, c, r0 + 3 * L);
-        int r1 = cOff + ldc;
-        store(c10, alpha, beta, c, r1); store(c11, alpha, beta, c, r1 + L); store(c12, alpha, beta, c, r1 + 2 * L); store(c13, alpha, beta, c, r1 + 3 * L);
-        int r2 = cOff + 2 * ldc;
-        store(c20, alpha, beta, c, r2); store(c21, alpha, beta, c, r2 + L); store(c22, alpha, beta, c, r2 + 2 * L); store(c23, alpha, beta, c, r2 + 3 * L);
-        int r3 = cOff + 3 * ldc;
-        store(c30, alpha, beta, c, r3); store(c31, alpha, beta, c, r3 + L); store(c32, alpha, beta, c, r3 + 2 * L); store(c33, alpha, beta, c, r3 + 3 * L);
-        int r4 = cOff + 4 * ldc;
-        store(c40, alpha, beta, c, r4); store(c41, alpha, beta, c, r4 + L); store(c42, alpha, beta, c, r4 + 2 * L); store(c43, alpha, beta, c, r4 + 3 * L);
-        int r5 = cOff + 5 * ldc;
-        store(c50, alpha, beta, c, r5); store(c51, alpha, beta, c, r5 + L); store(c52, alpha, beta, c, r5 + 2 * L); store(c53, alpha, beta, c, r5 + 3 * L);
+        c00.intoArray(acc, 0); c01.intoArray(acc, L); c02.intoArray(acc, 2 * L); c03.intoArray(acc, 3 * L);
+        c10.intoArray(acc, 4 * L); c11.intoArray(acc, 5 * L); c12.intoArray(acc, 6 * L); c13.intoArray(acc, 7 * L);
+        c20.intoArray(acc, 8 * L); c21.intoArray(acc, 9 * L); c22.intoArray(acc, 10 * L); c23.intoArray(acc, 11 * L);
+        c30.intoArray(acc, 12 * L); c31.intoArray(acc, 13 * L); c32.intoArray(acc, 14 * L); c33.intoArray(acc, 15 * L);
+        c40.intoArray(acc, 16 * L); c41.intoArray(acc, 17 * L); c42.intoArray(acc, 18 * L); c43.intoArray(acc, 19 * L);
+        c50.intoArray(acc, 20 * L); c51.intoArray(acc, 21 * L); c52.intoArray(acc, 22 * L); c53.intoArray(acc, 23 * L);
     }
 
-    private static void kernel6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float alpha, float beta,
-                                   float[] c, int cOff, int ldc) {
+    private static void multiply6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -125,28 +116,31 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
         }
-        int r0 = cOff;
-        store(c00, alpha, beta, c, r0); store(c01, alpha, beta, c, r0 + L);
-        int r1 = cOff + ldc;
-        store(c10, alpha, beta, c, r1); store(c11, alpha, beta, c, r1 + L);
-        int r2 = cOff + 2 * ldc;
-        store(c20, alpha, beta, c, r2); store(c21, alpha, beta, c, r2 + L);
-        int r3 = cOff + 3 * ldc;
-        store(c30, alpha, beta, c, r3); store(c31, alpha, beta, c, r3 + L);
-        int r4 = cOff + 4 * ldc;
-        store(c40, alpha, beta, c, r4); store(c41, alpha, beta, c, r4 + L);
-        int r5 = cOff + 5 * ldc;
-        store(c50, alpha, beta, c, r5); store(c51, alpha, beta, c, r5 + L);
+        c00.intoArray(acc, 0); c01.intoArray(acc, L);
+        c10.intoArray(acc, 2 * L); c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L); c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L); c31.intoArray(acc, 7 * L);
+        c40.intoArray(acc, 8 * L); c41.intoArray(acc, 9 * L);
+        c50.intoArray(acc, 10 * L); c51.intoArray(acc, 11 * L);
     }
 
-    /** alpha*acc + beta*C with the rounding sequence {@link GemmMicroKernel#compute} specifies. */
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int ci) {
-        FloatVector r = alpha == 1f ? acc : acc.mul(alpha);
-        if (beta == 1f) {
-            r = r.add(FloatVector.fromArray(S, c, ci));
-        } else if (beta != 0f) {
-            r = r.add(FloatVector.fromArray(S, c, ci).mul(beta));
+    @Override
+    public void store(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+        int nr = vectors * L;
+        for (int i = 0; i < MR; i++) {
+            int ci = cOff + i * ldc;
+            for (int v = 0; v < nr; v += L) {
+                FloatVector r = FloatVector.fromArray(S, acc, i * nr + v);
+                if (alpha != 1f) {
+                    r = r.mul(alpha);
+                }
+                if (beta == 1f) {
+                    r = r.add(FloatVector.fromArray(S, c, ci + v));
+                } else if (beta != 0f) {
+                    r = r.add(FloatVector.fromArray(S, c, ci + v).mul(beta));
+                }
+                r.intoArray(c, ci + v);
+            }
         }
-        r.intoArray(c, ci);
     }
 }
