@@ -190,16 +190,11 @@ final class GemmDriver {
     }
 
     /**
-     * {@code alpha*acc + beta*c[ci]} as two float products and a sum, skipping multiplications by
-     * one (exact anyway) and not reading c when beta is zero. {@link GemmMicroKernel#store} rounds
-     * the same way.
+     * {@code alpha*acc + beta*c[ci]} as two float products and a sum, c not read when beta is zero.
+     * {@link GemmMicroKernel#store} rounds the same way.
      */
     static float combine(float acc, float alpha, float beta, float[] c, int ci) {
-        float r = alpha == 1f ? acc : alpha * acc;
-        if (beta == 1f) {
-            return r + c[ci];
-        }
-        return beta == 0f ? r : r + beta * c[ci];
+        return beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
     }
 
     /** Rows [ic, ic+mcb) × k steps [pc, pc+kc) of op(A) into MR-row slivers, k-major, zero-padded rows. */

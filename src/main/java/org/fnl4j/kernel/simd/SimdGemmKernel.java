@@ -126,20 +126,22 @@ public final class SimdGemmKernel implements GemmMicroKernel {
 
     @Override
     public void store(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+        // One straight loop per case: JDK 17's C2 boxes vectors merged from branches (a phi).
         int nr = vectors * L;
-        for (int i = 0; i < MR; i++) {
-            int ci = cOff + i * ldc;
-            for (int v = 0; v < nr; v += L) {
-                FloatVector r = FloatVector.fromArray(S, acc, i * nr + v);
-                if (alpha != 1f) {
-                    r = r.mul(alpha);
+        if (beta == 0f) {
+            for (int i = 0; i < MR; i++) {
+                int ci = cOff + i * ldc;
+                for (int v = 0; v < nr; v += L) {
+                    FloatVector.fromArray(S, acc, i * nr + v).mul(alpha).intoArray(c, ci + v);
                 }
-                if (beta == 1f) {
-                    r = r.add(FloatVector.fromArray(S, c, ci + v));
-                } else if (beta != 0f) {
-                    r = r.add(FloatVector.fromArray(S, c, ci + v).mul(beta));
+            }
+        } else {
+            for (int i = 0; i < MR; i++) {
+                int ci = cOff + i * ldc;
+                for (int v = 0; v < nr; v += L) {
+                    FloatVector.fromArray(S, acc, i * nr + v).mul(alpha)
+                            .add(FloatVector.fromArray(S, c, ci + v).mul(beta)).intoArray(c, ci + v);
                 }
-                r.intoArray(c, ci + v);
             }
         }
     }
