@@ -5,13 +5,22 @@ same shapes (square n=64..2048 and the conv-training GEMMs).
 Run with the machine's OpenBLAS core-type override removed, and the thread count fixed:
   OPENBLAS_NUM_THREADS=1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 jmh/scripts/sgemm_openblas.py
   OPENBLAS_NUM_THREADS=2 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 jmh/scripts/sgemm_openblas.py
-Options: --square-only, --conv-only, --seconds S (measuring time per shape, default 1).
+Options: --square-only, --conv-only, --seconds S (measuring time per shape, default 1),
+--cpu-time (one thread only: time the thread's CPU time instead of wall-clock, which discounts the
+time the process waits for a core on a shared machine; GemmTune has the same option).
 """
 import os
 import sys
 import time
 
-import numpy as np
+# Debian's numpy links the OpenMP build of OpenBLAS, which ignores OPENBLAS_NUM_THREADS and runs on
+# OMP_NUM_THREADS (default: all cores). Pin both before numpy loads the library.
+if "OPENBLAS_NUM_THREADS" in os.environ:
+    os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"]
+
+import numpy as np  # noqa: E402
+
+CLOCK = time.perf_counter
 
 
 def measure(fn, flop, seconds):
@@ -19,20 +28,27 @@ def measure(fn, flop, seconds):
     times = []
     t_end = time.perf_counter() + seconds
     while len(times) < 3 or (time.perf_counter() < t_end and len(times) < 2000):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(CLOCK() - t0)
     times.sort()
     return flop / times[len(times) // 2] / 1e9, flop / times[0] / 1e9
 
 
 def main():
+    global CLOCK
     args = sys.argv[1:]
+    if "--cpu-time" in args:
+        if os.environ.get("OMP_NUM_THREADS") != "1":
+            sys.exit("--cpu-time needs OPENBLAS_NUM_THREADS=1 (other threads' CPU time would not be counted)")
+        CLOCK = time.thread_time
     seconds = float(args[args.index("--seconds") + 1]) if "--seconds" in args else 1.0
     rng = np.random.default_rng(1)
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "?")
     core = os.environ.get("OPENBLAS_CORETYPE", "(unset)")
-    print(f"# numpy {np.__version__}, OPENBLAS_NUM_THREADS={threads}, OPENBLAS_CORETYPE={core}")
+    clock = "thread CPU time" if CLOCK is time.thread_time else "wall-clock"
+    print(f"# numpy {np.__version__}, OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "
+          f"OPENBLAS_CORETYPE={core}, {clock}")
     print(f"{'shape':<14} {'m':>6} {'n':>7} {'k':>7} {'GFLOP/s median':>15} {'best':>8}")
     if "--conv-only" not in args:
         for n in (64, 128, 256, 512, 1024, 2048):

@@ -30,7 +30,9 @@ final class GemmDriver {
     /** Target columns of a packed B block. */
     static final int NC = 1024;
     /** Multiply-adds (m·n·k) below which the product runs on the calling thread only. */
-    static final long PARALLEL_MIN_WORK = 1L << 21;
+    static final long PARALLEL_MIN_WORK = 1L << 22;
+    /** k steps per block of the transposing B pack. */
+    private static final int TRANSPOSE_STEP = 16;
     /** Shortest k, and largest output m·n, for which the k dimension is split into {@link #kParts} ranges. */
     static final int K_SPLIT_MIN = 4096;
     static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
@@ -174,7 +176,15 @@ final class GemmDriver {
                 int mrb = Math.min(mr, mcb - ir);
                 int ao = ir * kc;
                 int co = cOff + ir * ldc + jr;
-                kernel.multiply(kc, ap, ao, bp, bo, tile);
+                if (mrb == mr && nrb == nr && alpha == 1f && (beta == 0f || beta == 1f)) {
+                    if (beta == 0f) {
+                        kernel.multiply(kc, ap, ao, bp, bo, c, co, ldc);
+                    } else {
+                        kernel.multiplyAdd(kc, ap, ao, bp, bo, c, co, ldc);
+                    }
+                    continue;
+                }
+                kernel.multiply(kc, ap, ao, bp, bo, tile, 0, nr);
                 if (mrb == mr && nrb == nr) {
                     kernel.store(tile, alpha, beta, c, co, ldc);
                 } else {
@@ -227,26 +237,33 @@ final class GemmDriver {
 
     /** k steps [pc, pc+kc) × columns [jc, jc+ncb) of op(B) into NR-column panels, k-major, zero-padded columns. */
     private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int ncb, float[] bp) {
-        for (int j = jc; j < jc + ncb; j += nr) {
-            int cols = Math.min(nr, jc + ncb - j);
-            int d = (j - jc) * kc;
-            if (transB) {
+        if (!transB) {
+            for (int j = 0; j < ncb; j += nr) {
+                int cols = Math.min(nr, ncb - j), d = j * kc;
+                for (int p = 0; p < kc; p++) {
+                    int dd = d + p * nr;
+                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + j, bp, dd, cols);
+                    for (int x = cols; x < nr; x++) {
+                        bp[dd + x] = 0f;
+                    }
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < ncb; j += nr) {
+            int cols = Math.min(nr, ncb - j), d = j * kc;
+            // Blocks of TRANSPOSE_STEP k steps keep the destination lines written by the column loop in L1.
+            for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_STEP) {
+                int p1 = Math.min(kc, p0 + TRANSPOSE_STEP);
                 for (int x = 0; x < cols; x++) {
-                    int src = bOff + (j + x) * ldb + pc, dd = d + x;
-                    for (int p = 0; p < kc; p++) {
+                    int src = bOff + (jc + j + x) * ldb + pc, dd = d + x;
+                    for (int p = p0; p < p1; p++) {
                         bp[dd + p * nr] = b[src + p];
                     }
                 }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + (pc + p) * ldb + j, bp, d + p * nr, cols);
-                }
-            }
-            if (cols < nr) {
-                for (int p = 0; p < kc; p++) {
-                    int dd = d + p * nr;
+                for (int p = p0; p < p1; p++) {
                     for (int x = cols; x < nr; x++) {
-                        bp[dd + x] = 0f;
+                        bp[d + p * nr + x] = 0f;
                     }
                 }
             }

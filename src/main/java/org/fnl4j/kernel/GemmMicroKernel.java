@@ -10,9 +10,10 @@ package org.fnl4j.kernel;
  * column j) at {@code bp[bOff + p*nr() + j]}. Rows or columns beyond the matrix edge are zero-padded
  * by the packing routine.
  *
- * <p>The product and the update of C are two calls so that the k loop's method holds nothing but
- * the accumulators: with the alpha/beta epilogue inlined into it, C2 ran out of inlining budget and
- * boxed the vectors (2.5 GFLOP/s instead of 100+).
+ * <p>A general alpha/beta update of C is a separate call ({@link #store}) so that the k loop's method
+ * holds nothing but the accumulators and plain stores: with the alpha/beta epilogue inlined into it,
+ * C2 ran out of inlining budget and boxed the vectors (2.5 GFLOP/s instead of 100+). The common
+ * cases C = A·B and C += A·B write C directly.
  */
 public interface GemmMicroKernel {
     /** @return rows of the C tile (rows of an A sliver) */
@@ -22,13 +23,21 @@ public interface GemmMicroKernel {
     int nr();
 
     /**
-     * {@code acc[i*nr() + j] = Σ_{p<kc} ap[aOff+p*mr()+i] * bp[bOff+p*nr()+j]} for {@code i < mr(),
-     * j < nr()}, accumulated in increasing p (the SIMD kernel with fused multiply-adds).
+     * {@code out[outOff + i*ldo + j] = acc(i, j)} for {@code i < mr(), j < nr()}, where
+     * {@code acc(i, j) = Σ_{p<kc} ap[aOff+p*mr()+i] * bp[bOff+p*nr()+j]} accumulated in increasing p
+     * (the SIMD kernel with fused multiply-adds).
      */
-    void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc);
+    void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo);
 
     /**
-     * {@code C[cOff+i*ldc+j] = alpha*acc[i*nr()+j] + beta*C[cOff+i*ldc+j]} over the full tile, with
+     * {@code out[outOff + i*ldo + j] += acc(i, j)}, with {@code acc} as in {@link #multiply}; the
+     * case alpha = beta = 1 of {@link #store} without the temp tile.
+     */
+    void multiplyAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo);
+
+    /**
+     * {@code C[cOff+i*ldc+j] = alpha*acc[i*nr()+j] + beta*C[cOff+i*ldc+j]} over the full tile (acc as
+     * written by {@link #multiply} with {@code ldo = nr()}), with
      * exactly the rounding of {@link GemmDriver#combine} (the driver uses that for edge tiles, so an
      * element gets the same bits whichever tile it falls in).
      */

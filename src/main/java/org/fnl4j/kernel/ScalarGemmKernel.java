@@ -19,7 +19,17 @@ public final class ScalarGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
+    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+        tile(kc, ap, aOff, bp, bOff, out, outOff, ldo, false);
+    }
+
+    @Override
+    public void multiplyAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+        tile(kc, ap, aOff, bp, bOff, out, outOff, ldo, true);
+    }
+
+    private static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo,
+                             boolean add) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -33,10 +43,18 @@ public final class ScalarGemmKernel implements GemmMicroKernel {
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
         }
-        acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03;
-        acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
-        acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23;
-        acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
+        put(out, outOff, add, c00, c01, c02, c03);
+        put(out, outOff + ldo, add, c10, c11, c12, c13);
+        put(out, outOff + 2 * ldo, add, c20, c21, c22, c23);
+        put(out, outOff + 3 * ldo, add, c30, c31, c32, c33);
+    }
+
+    private static void put(float[] out, int o, boolean add, float x0, float x1, float x2, float x3) {
+        if (add) {
+            out[o] += x0; out[o + 1] += x1; out[o + 2] += x2; out[o + 3] += x3;
+        } else {
+            out[o] = x0; out[o + 1] = x1; out[o + 2] = x2; out[o + 3] = x3;
+        }
     }
 
     @Override

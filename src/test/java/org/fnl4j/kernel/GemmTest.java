@@ -132,7 +132,7 @@ class GemmTest {
         int[][] shapes = {{1, 1, 1}, {7, 7, 7}, {31, 31, 31}, {1, 7, 31}, {31, 1, 7}, {7, 31, 1},
                           {129, 77, 301}, {1021, 7, 31}, {7, 1021, 31}, {13, 67, 1021},
                           {5, 70, 4100}}; // the last one splits k
-        float[][] ab = {{1f, 0f}, {1.5f, 1f}, {-0.75f, 0.5f}};
+        float[][] ab = {{1f, 0f}, {1.5f, 1f}, {-0.75f, 0.5f}, {1f, 1f}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 float[] albe = ab[(int) (seed % ab.length)];
@@ -255,19 +255,27 @@ class GemmTest {
         }
     }
 
-    /** Shifting the problem by one row moves elements between full and edge tiles: their bits must not change. */
+    /**
+     * Shifting the problem by one row and three columns moves elements between full tiles (written
+     * by the kernel, directly or through its store) and edge tiles (finished by the driver): their
+     * bits must not change.
+     */
     @Test
     void edgeTilesRoundLikeFullTiles() {
+        float[][] alphaBeta = {{0.7f, 0.3f}, {1f, 0f}, {1f, 1f}, {1f, 0.5f}};
         for (GemmDriver d : drivers()) {
-            int m = 23, n = 150, k = 400;
-            Problem p = new Problem(false, false, m, n, k, 0.7f, 0.3f, 0, 5);
-            float[] full = p.run(d);
-            float[] c = p.c0.clone();
-            d.sgemm(false, false, m - 1, n - 3, k, p.alpha, p.a, p.lda, p.lda, p.b, 3, p.ldb, p.beta, c, p.ldc + 3, p.ldc);
-            for (int i = 1; i < m; i++) {
-                for (int j = 3; j < n; j++) {
-                    int ci = i * p.ldc + j;
-                    assertEquals(Float.floatToRawIntBits(full[ci]), Float.floatToRawIntBits(c[ci]), "element " + i + "," + j);
+            for (float[] ab : alphaBeta) {
+                int m = 23, n = 150, k = 400;
+                Problem p = new Problem(false, false, m, n, k, ab[0], ab[1], 0, 5);
+                float[] full = p.run(d);
+                float[] c = p.c0.clone();
+                d.sgemm(false, false, m - 1, n - 3, k, p.alpha, p.a, p.lda, p.lda, p.b, 3, p.ldb, p.beta, c, p.ldc + 3, p.ldc);
+                for (int i = 1; i < m; i++) {
+                    for (int j = 3; j < n; j++) {
+                        int ci = i * p.ldc + j;
+                        assertEquals(Float.floatToRawIntBits(full[ci]), Float.floatToRawIntBits(c[ci]),
+                                "alpha=" + ab[0] + " beta=" + ab[1] + " element " + i + "," + j);
+                    }
                 }
             }
         }

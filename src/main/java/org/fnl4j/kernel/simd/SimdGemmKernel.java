@@ -48,15 +48,24 @@ public final class SimdGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
+    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
         if (vectors == 4) {
-            multiply6x4(kc, ap, aOff, bp, bOff, acc);
+            multiply6x4(kc, ap, aOff, bp, bOff, out, outOff, ldo);
         } else {
-            multiply6x2(kc, ap, aOff, bp, bOff, acc);
+            multiply6x2(kc, ap, aOff, bp, bOff, out, outOff, ldo);
         }
     }
 
-    private static void multiply6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
+    @Override
+    public void multiplyAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+        if (vectors == 4) {
+            multiplyAdd6x4(kc, ap, aOff, bp, bOff, out, outOff, ldo);
+        } else {
+            multiplyAdd6x2(kc, ap, aOff, bp, bOff, out, outOff, ldo);
+        }
+    }
+
+    private static void multiply6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -83,15 +92,98 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
-        c00.intoArray(acc, 0); c01.intoArray(acc, L); c02.intoArray(acc, 2 * L); c03.intoArray(acc, 3 * L);
-        c10.intoArray(acc, 4 * L); c11.intoArray(acc, 5 * L); c12.intoArray(acc, 6 * L); c13.intoArray(acc, 7 * L);
-        c20.intoArray(acc, 8 * L); c21.intoArray(acc, 9 * L); c22.intoArray(acc, 10 * L); c23.intoArray(acc, 11 * L);
-        c30.intoArray(acc, 12 * L); c31.intoArray(acc, 13 * L); c32.intoArray(acc, 14 * L); c33.intoArray(acc, 15 * L);
-        c40.intoArray(acc, 16 * L); c41.intoArray(acc, 17 * L); c42.intoArray(acc, 18 * L); c43.intoArray(acc, 19 * L);
-        c50.intoArray(acc, 20 * L); c51.intoArray(acc, 21 * L); c52.intoArray(acc, 22 * L); c53.intoArray(acc, 23 * L);
+        int o0 = outOff;
+        c00.intoArray(out, o0);
+        c01.intoArray(out, o0 + L);
+        c02.intoArray(out, o0 + 2 * L);
+        c03.intoArray(out, o0 + 3 * L);
+        int o1 = outOff + ldo;
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + L);
+        c12.intoArray(out, o1 + 2 * L);
+        c13.intoArray(out, o1 + 3 * L);
+        int o2 = outOff + 2 * ldo;
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + L);
+        c22.intoArray(out, o2 + 2 * L);
+        c23.intoArray(out, o2 + 3 * L);
+        int o3 = outOff + 3 * ldo;
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + L);
+        c32.intoArray(out, o3 + 2 * L);
+        c33.intoArray(out, o3 + 3 * L);
+        int o4 = outOff + 4 * ldo;
+        c40.intoArray(out, o4);
+        c41.intoArray(out, o4 + L);
+        c42.intoArray(out, o4 + 2 * L);
+        c43.intoArray(out, o4 + 3 * L);
+        int o5 = outOff + 5 * ldo;
+        c50.intoArray(out, o5);
+        c51.intoArray(out, o5 + L);
+        c52.intoArray(out, o5 + 2 * L);
+        c53.intoArray(out, o5 + 3 * L);
     }
 
-    private static void multiply6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
+    private static void multiplyAdd6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * (4 * L);
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            int ai = aOff + p * MR;
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
+        }
+        int o0 = outOff;
+        FloatVector.fromArray(S, out, o0).add(c00).intoArray(out, o0);
+        FloatVector.fromArray(S, out, o0 + L).add(c01).intoArray(out, o0 + L);
+        FloatVector.fromArray(S, out, o0 + 2 * L).add(c02).intoArray(out, o0 + 2 * L);
+        FloatVector.fromArray(S, out, o0 + 3 * L).add(c03).intoArray(out, o0 + 3 * L);
+        int o1 = outOff + ldo;
+        FloatVector.fromArray(S, out, o1).add(c10).intoArray(out, o1);
+        FloatVector.fromArray(S, out, o1 + L).add(c11).intoArray(out, o1 + L);
+        FloatVector.fromArray(S, out, o1 + 2 * L).add(c12).intoArray(out, o1 + 2 * L);
+        FloatVector.fromArray(S, out, o1 + 3 * L).add(c13).intoArray(out, o1 + 3 * L);
+        int o2 = outOff + 2 * ldo;
+        FloatVector.fromArray(S, out, o2).add(c20).intoArray(out, o2);
+        FloatVector.fromArray(S, out, o2 + L).add(c21).intoArray(out, o2 + L);
+        FloatVector.fromArray(S, out, o2 + 2 * L).add(c22).intoArray(out, o2 + 2 * L);
+        FloatVector.fromArray(S, out, o2 + 3 * L).add(c23).intoArray(out, o2 + 3 * L);
+        int o3 = outOff + 3 * ldo;
+        FloatVector.fromArray(S, out, o3).add(c30).intoArray(out, o3);
+        FloatVector.fromArray(S, out, o3 + L).add(c31).intoArray(out, o3 + L);
+        FloatVector.fromArray(S, out, o3 + 2 * L).add(c32).intoArray(out, o3 + 2 * L);
+        FloatVector.fromArray(S, out, o3 + 3 * L).add(c33).intoArray(out, o3 + 3 * L);
+        int o4 = outOff + 4 * ldo;
+        FloatVector.fromArray(S, out, o4).add(c40).intoArray(out, o4);
+        FloatVector.fromArray(S, out, o4 + L).add(c41).intoArray(out, o4 + L);
+        FloatVector.fromArray(S, out, o4 + 2 * L).add(c42).intoArray(out, o4 + 2 * L);
+        FloatVector.fromArray(S, out, o4 + 3 * L).add(c43).intoArray(out, o4 + 3 * L);
+        int o5 = outOff + 5 * ldo;
+        FloatVector.fromArray(S, out, o5).add(c50).intoArray(out, o5);
+        FloatVector.fromArray(S, out, o5 + L).add(c51).intoArray(out, o5 + L);
+        FloatVector.fromArray(S, out, o5 + 2 * L).add(c52).intoArray(out, o5 + 2 * L);
+        FloatVector.fromArray(S, out, o5 + 3 * L).add(c53).intoArray(out, o5 + 3 * L);
+    }
+
+    private static void multiply6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -116,17 +208,74 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
         }
-        c00.intoArray(acc, 0); c01.intoArray(acc, L);
-        c10.intoArray(acc, 2 * L); c11.intoArray(acc, 3 * L);
-        c20.intoArray(acc, 4 * L); c21.intoArray(acc, 5 * L);
-        c30.intoArray(acc, 6 * L); c31.intoArray(acc, 7 * L);
-        c40.intoArray(acc, 8 * L); c41.intoArray(acc, 9 * L);
-        c50.intoArray(acc, 10 * L); c51.intoArray(acc, 11 * L);
+        int o0 = outOff;
+        c00.intoArray(out, o0);
+        c01.intoArray(out, o0 + L);
+        int o1 = outOff + ldo;
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + L);
+        int o2 = outOff + 2 * ldo;
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + L);
+        int o3 = outOff + 3 * ldo;
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + L);
+        int o4 = outOff + 4 * ldo;
+        c40.intoArray(out, o4);
+        c41.intoArray(out, o4 + L);
+        int o5 = outOff + 5 * ldo;
+        c50.intoArray(out, o5);
+        c51.intoArray(out, o5 + L);
+    }
+
+    private static void multiplyAdd6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            int ai = aOff + p * MR;
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+        }
+        int o0 = outOff;
+        FloatVector.fromArray(S, out, o0).add(c00).intoArray(out, o0);
+        FloatVector.fromArray(S, out, o0 + L).add(c01).intoArray(out, o0 + L);
+        int o1 = outOff + ldo;
+        FloatVector.fromArray(S, out, o1).add(c10).intoArray(out, o1);
+        FloatVector.fromArray(S, out, o1 + L).add(c11).intoArray(out, o1 + L);
+        int o2 = outOff + 2 * ldo;
+        FloatVector.fromArray(S, out, o2).add(c20).intoArray(out, o2);
+        FloatVector.fromArray(S, out, o2 + L).add(c21).intoArray(out, o2 + L);
+        int o3 = outOff + 3 * ldo;
+        FloatVector.fromArray(S, out, o3).add(c30).intoArray(out, o3);
+        FloatVector.fromArray(S, out, o3 + L).add(c31).intoArray(out, o3 + L);
+        int o4 = outOff + 4 * ldo;
+        FloatVector.fromArray(S, out, o4).add(c40).intoArray(out, o4);
+        FloatVector.fromArray(S, out, o4 + L).add(c41).intoArray(out, o4 + L);
+        int o5 = outOff + 5 * ldo;
+        FloatVector.fromArray(S, out, o5).add(c50).intoArray(out, o5);
+        FloatVector.fromArray(S, out, o5 + L).add(c51).intoArray(out, o5 + L);
     }
 
     @Override
     public void store(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
-        // One straight loop per case: JDK 17's C2 boxes vectors merged from branches (a phi).
+        // One straight loop per case: JDK 17's C2 boxed vectors merged from branches (a phi).
         int nr = vectors * L;
         if (beta == 0f) {
             for (int i = 0; i < MR; i++) {
