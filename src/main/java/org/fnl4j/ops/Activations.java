@@ -133,6 +133,10 @@ public final class Activations {
         if (!training || p == 0f) {
             return x;
         }
+        if (rng == null) {
+            throw new IllegalArgumentException("dropout: rng is null in training mode (p=" + p + ", input "
+                    + java.util.Arrays.toString(x.shape()) + "); pass a seeded Rng");
+        }
         int n = x.size();
         float keep = p == 1f ? 0f : 1f / (1f - p);
         float[] mask = new float[n];

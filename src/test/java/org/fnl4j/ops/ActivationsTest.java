@@ -95,6 +95,8 @@ class ActivationsTest {
         assertSame(x, Activations.dropout(x, 0.3f, new Rng(7), false));
         assertValues(new float[1000], Activations.dropout(x, 1f, new Rng(7), true), 0);
         assertThrows(IllegalArgumentException.class, () -> Activations.dropout(x, 1.5f, new Rng(1), true));
+        assertThrows(IllegalArgumentException.class, () -> Activations.dropout(x, 0.5f, null, true));
+        assertSame(x, Activations.dropout(x, 0.5f, null, false));
     }
 
     @Test
