@@ -46,7 +46,7 @@ final class CompressCommand implements Command {
                 .opt("finetune", "EPOCHS", null, "fine-tune the compressed model this many epochs")
                 .opt("lr", "X", "0.01", "fine-tuning learning rate (cosine schedule)")
                 .opt("decay", "weight|frobenius", "frobenius", "fine-tuning regularizer of the factors")
-                .opt("wd", "L", "0.0005", "fine-tuning decay coefficient")
+                .opt("wd", "L", "0.0001", "fine-tuning decay coefficient")
                 .opt("data", "NAME[:PATH]", "the data the model was trained on", "fine-tuning data, as for fnl train")
                 .opt("train-limit", "N", null, "fine-tune on only the first N training examples")
                 .opt("test-limit", "N", null, "evaluate on only the first N test examples")

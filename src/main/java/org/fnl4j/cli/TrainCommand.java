@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.fnl4j.io.AtomicFiles;
 import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
@@ -20,13 +19,12 @@ import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.ModelSpec;
 import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
-import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.AdamW;
 import org.fnl4j.optim.DecayKind;
 import org.fnl4j.optim.Optimizer;
-import org.fnl4j.optim.ParamGroup;
 import org.fnl4j.optim.Sgd;
-import org.fnl4j.regularize.FrobeniusDecay;
+import org.fnl4j.regularize.DecayArms;
+import org.fnl4j.regularize.Regularizer;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.train.Checkpoint;
 import org.fnl4j.train.MetricsLog;
@@ -81,7 +79,7 @@ final class TrainCommand implements Command {
                 .opt("init", "default|spectral", "spectral", "initialization of the factors (spectral = SI)")
                 .opt("decay", "weight|frobenius", "frobenius", "weight decay on the factors, or Frobenius decay (FD) of their "
                         + "product")
-                .opt("wd", "L", "0.0005", "weight/Frobenius decay coefficient (>= 0)")
+                .opt("wd", "L", "0.0001", "weight/Frobenius decay coefficient (>= 0)")
                 .opt("epochs", "N", "5", "training epochs")
                 .opt("batch", "N", "128", "batch size")
                 .opt("lr", "X", "0.1 (adamw: 0.001)", "initial learning rate")
@@ -201,9 +199,10 @@ final class TrainCommand implements Command {
         err.printf(Locale.ROOT, "fnl train: %s, %,d parameters (dense: %,d, %.1f%%)%n", Factorization.describe(spec, cfg),
                 params, denseParams, 100.0 * params / denseParams);
 
-        Optimizer opt = optimizer(model, cfg);
-        FrobeniusDecay fd = "frobenius".equals(cfg.get("decay")) && factorization != null
-                ? FrobeniusDecay.of(model, ((Number) cfg.get("wd")).floatValue()) : null;
+        boolean frobenius = "frobenius".equals(cfg.get("decay")) && factorization != null;
+        DecayArms.Setup arm = decayArm(model, cfg, frobenius);
+        Optimizer opt = "adamw".equals(cfg.get("optimizer")) ? new AdamW(arm.groups()) : new Sgd(arm.groups(), 0.9f, true);
+        Regularizer fd = frobenius ? arm.regularizer() : null;
         int epochs = ((Number) cfg.get("epochs")).intValue();
         Schedules.Choice sched = Schedules.parse((String) cfg.get("schedule"), epochs, data.train.batchesPerEpoch(), "schedule");
 
@@ -259,16 +258,15 @@ final class TrainCommand implements Command {
         return res;
     }
 
-    static Optimizer optimizer(Module model, Map<String, Object> cfg) {
+    /**
+     * The paper's decay arms: under weight decay every parameter is decayed (as PyTorch's SGD in
+     * the reference code); under Frobenius decay the factors get FD with the same λ instead and
+     * every other parameter keeps weight decay.
+     */
+    static DecayArms.Setup decayArm(Module model, Map<String, Object> cfg, boolean frobenius) {
         float lr = ((Number) cfg.get("lr")).floatValue();
         float wd = ((Number) cfg.get("wd")).floatValue();
-        boolean fd = "frobenius".equals(cfg.get("decay"));
-        // Under FD the factors are regularized through their product, so plain decay skips them.
-        Set<Parameter.Kind> noDecay = fd ? Set.of(Parameter.Kind.FACTOR, Parameter.Kind.NORM, Parameter.Kind.BIAS)
-                : Set.of(Parameter.Kind.NORM, Parameter.Kind.BIAS);
-        if ("adamw".equals(cfg.get("optimizer"))) {
-            return new AdamW(ParamGroup.byKind(model.parameters(), lr, wd, DecayKind.DECOUPLED, noDecay));
-        }
-        return new Sgd(ParamGroup.byKind(model.parameters(), lr, wd, DecayKind.COUPLED_L2, noDecay), 0.9f, true);
+        DecayKind kind = "adamw".equals(cfg.get("optimizer")) ? DecayKind.DECOUPLED : DecayKind.COUPLED_L2;
+        return DecayArms.of(model, frobenius ? DecayArms.Mode.FROBENIUS_DECAY : DecayArms.Mode.WEIGHT_DECAY, lr, wd, kind);
     }
 }
