@@ -1,7 +1,6 @@
 package org.fnl4j.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.fnl4j.kernel.NormKernel;
 
@@ -22,7 +21,7 @@ public final class SimdNorm implements NormKernel {
         for (int bound = S.loopBound(len); i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = VMath.sumLanes(acc);
         for (; i < len; i++) {
             s += x[off + i];
         }
@@ -38,7 +37,7 @@ public final class SimdNorm implements NormKernel {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(m);
             acc = d.fma(d, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = VMath.sumLanes(acc);
         for (; i < len; i++) {
             double d = x[off + i] - mean;
             s += d * d;
@@ -68,7 +67,7 @@ public final class SimdNorm implements NormKernel {
             s = s.add(g);
             d = g.fma(FloatVector.fromArray(S, x, xOff + i).sub(m), d);
         }
-        double ss = s.reduceLanes(VectorOperators.ADD), dd = d.reduceLanes(VectorOperators.ADD);
+        double ss = VMath.sumLanes(s), dd = VMath.sumLanes(d);
         for (; i < len; i++) {
             float g = dy[dyOff + i];
             ss += g;
@@ -127,7 +126,7 @@ public final class SimdNorm implements NormKernel {
                 g.add(FloatVector.fromArray(S, dbeta, i)).intoArray(dbeta, i);
             }
         }
-        double ss = s.reduceLanes(VectorOperators.ADD), dd = d.reduceLanes(VectorOperators.ADD);
+        double ss = VMath.sumLanes(s), dd = VMath.sumLanes(d);
         for (; i < len; i++) {
             float g = dy[dyOff + i];
             float xhat = (x[xOff + i] - mean) * invStd;
