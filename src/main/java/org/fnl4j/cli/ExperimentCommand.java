@@ -119,7 +119,11 @@ final class ExperimentCommand implements Command {
     public Opts options() {
         return new Opts(name())
                 .opt("out", "DIR", "runs/experiment-NAME", "directory for the runs and the summary")
-                .opt("seeds", "N", "2", "seeds per arm (0 .. N-1)")
+                .opt("seeds", "N", "2", "seeds per arm (FIRST .. FIRST+N-1)")
+                .opt("first-seed", "FIRST", "0", "the first seed (split one experiment over several processes by seed)")
+                .opt("arms", "A,B,..", "all", "run only these arms (labels as in the summary; a trailing * matches a prefix)")
+                .opt("schedule", "S", "the paper's: x0.1 after 7/15 and 11/15 of the epochs (transformer: warmup-cosine:100)",
+                        "learning-rate schedule, as for fnl train")
                 .opt("epochs", "N", "15", "epochs per run")
                 .opt("data", "NAME[:PATH]", "fashion-mnist", "data, as for fnl train (the transformer experiment uses text)")
                 .opt("train-limit", "N", null, "use only the first N training examples")
@@ -153,11 +157,18 @@ final class ExperimentCommand implements Command {
             Parallel.setThreads(o.integer("threads", 1, 1024));
         }
         int seeds = o.integer("seeds", 1, 100);
+        int firstSeed = o.integer("first-seed", 0, 1_000_000);
+        List<Arm> arms = selectArms(ex, o.has("arms") ? o.str("arms") : "all");
         Path dir = Path.of(o.has("out") ? o.str("out") : "runs/experiment-" + name);
         Files.createDirectories(dir);
 
         // The run settings of `fnl train` with this experiment's base, then each arm's changes.
         List<String> args = new ArrayList<>(List.of("--epochs", o.str("epochs")));
+        if (o.has("schedule")) {
+            args.addAll(List.of("--schedule", o.str("schedule")));
+        } else if (!ex.base().containsKey("schedule")) {
+            args.addAll(List.of("--schedule", paperSchedule(o.integer("epochs", 1, 100_000))));
+        }
         if (!ex.base().containsKey("data")) {
             args.addAll(List.of("--data", o.str("data")));
         }
@@ -172,8 +183,8 @@ final class ExperimentCommand implements Command {
         Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
         List<Path> runDirs = new ArrayList<>();
         long t0 = System.nanoTime();
-        for (Arm arm : ex.arms()) {
-            for (int seed = 0; seed < seeds; seed++) {
+        for (Arm arm : arms) {
+            for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 Map<String, Object> cfg = new LinkedHashMap<>(base);
                 cfg.putAll(arm.overrides());
                 if (cfg.get("rank") instanceof Number || "dense".equals(cfg.get("rank"))) {
@@ -216,6 +227,47 @@ final class ExperimentCommand implements Command {
         res.put("runs", runDirs.size());
         out.println(Json.write(res));
         return 0;
+    }
+
+    /**
+     * The reference recipe's step schedule (×0.1 after epochs 7 and 11 of 15) scaled to {@code epochs}: milestones at
+     * round(7·E/15) and round(11·E/15), kept distinct and inside 1 .. E−1 where E allows.
+     */
+    static String paperSchedule(int epochs) {
+        if (epochs < 3) {
+            return "constant";
+        }
+        int m1 = Math.max(1, (int) Math.round(7.0 * epochs / 15));
+        int m2 = Math.min(epochs - 1, Math.max(m1 + 1, (int) Math.round(11.0 * epochs / 15)));
+        return "multistep:" + m1 + "," + m2;
+    }
+
+    /** The arms named in {@code spec} ("all", or comma-separated labels, each optionally ending in * for a prefix). */
+    static List<Arm> selectArms(Experiment ex, String spec) {
+        if (spec.equals("all")) {
+            return ex.arms();
+        }
+        List<Arm> chosen = new ArrayList<>();
+        for (String want : spec.split(",")) {
+            String w = want.trim();
+            boolean prefix = w.endsWith("*");
+            String stem = prefix ? w.substring(0, w.length() - 1) : w;
+            boolean any = false;
+            for (Arm a : ex.arms()) {
+                if ((prefix ? a.label().startsWith(stem) : a.label().equals(stem)) && !chosen.contains(a)) {
+                    chosen.add(a);
+                    any = true;
+                } else if (prefix ? a.label().startsWith(stem) : a.label().equals(stem)) {
+                    any = true;
+                }
+            }
+            if (!any) {
+                List<String> labels = ex.arms().stream().map(Arm::label).toList();
+                throw new UsageException("fnl experiment: --arms: no arm of '" + ex.name() + "' matches '" + w
+                        + "'; its arms are " + String.join(", ", labels));
+            }
+        }
+        return chosen;
     }
 
     /** The result line of a finished run, rebuilt from its model file and metrics. */

@@ -57,7 +57,7 @@ final class RunConfig {
         int epochs = o.integer("epochs", 1, 100_000);
         c.put("epochs", epochs);
         c.put("batch", o.integer("batch", 1, 65_536));
-        String optimizer = o.has("optimizer") ? o.choice("optimizer", "sgd", "adamw") : (text ? "adamw" : "sgd");
+        String optimizer = o.has("optimizer") ? o.choice("optimizer", "sgd", "momentum", "adamw") : (text ? "adamw" : "sgd");
         c.put("optimizer", optimizer);
         c.put("lr", o.has("lr") ? o.number("lr", 0, true, 100) : (optimizer.equals("adamw") ? 0.001 : 0.1));
         String schedule = o.has("schedule") ? o.str("schedule") : (text ? "warmup-cosine:100" : "cosine");

@@ -83,7 +83,9 @@ final class TrainCommand implements Command {
                 .opt("epochs", "N", "5", "training epochs")
                 .opt("batch", "N", "128", "batch size")
                 .opt("lr", "X", "0.1 (adamw: 0.001)", "initial learning rate")
-                .opt("optimizer", "sgd|adamw", "sgd (transformer: adamw)", "optimizer (SGD: momentum 0.9, Nesterov)")
+                .opt("optimizer", "sgd|momentum|adamw", "sgd (transformer: adamw)",
+                        "optimizer: sgd = SGD with Nesterov momentum 0.9, momentum = SGD with plain (heavy-ball) momentum 0.9, "
+                                + "adamw = AdamW (decoupled decay)")
                 .opt("schedule", "S", "cosine (transformer: warmup-cosine:100)",
                         "learning-rate schedule: constant | step (x0.1 at 50% and 75% of the epochs) |\n"
                                 + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS")
@@ -201,7 +203,8 @@ final class TrainCommand implements Command {
 
         boolean frobenius = "frobenius".equals(cfg.get("decay")) && factorization != null;
         DecayArms.Setup arm = decayArm(model, cfg, frobenius);
-        Optimizer opt = "adamw".equals(cfg.get("optimizer")) ? new AdamW(arm.groups()) : new Sgd(arm.groups(), 0.9f, true);
+        Optimizer opt = "adamw".equals(cfg.get("optimizer")) ? new AdamW(arm.groups()) : new Sgd(arm.groups(), 0.9f,
+                !"momentum".equals(cfg.get("optimizer")));
         Regularizer fd = frobenius ? arm.regularizer() : null;
         int epochs = ((Number) cfg.get("epochs")).intValue();
         Schedules.Choice sched = Schedules.parse((String) cfg.get("schedule"), epochs, data.train.batchesPerEpoch(), "schedule");
