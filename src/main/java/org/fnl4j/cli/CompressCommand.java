@@ -12,6 +12,7 @@ import org.fnl4j.kernel.Parallel;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.factorized.FactorizationSpec;
 import org.fnl4j.nn.factorized.Factorize;
+import org.fnl4j.prune.MagnitudePruning;
 
 /**
  * {@code fnl compress MODEL}: truncated-SVD factorization of a trained model to a rank ratio or a
@@ -30,7 +31,10 @@ final class CompressCommand implements Command {
 
     @Override
     public String details() {
-        return "Without --finetune, --out is the compressed model file. With --finetune N the compressed model is\n"
+        return "--prune F instead magnitude-prunes the (collapsed) dense model: the smallest-|w| conv/linear weights\n"
+                + "(one global threshold; biases and normalization stay dense) are set to 0 so that the fraction F of\n"
+                + "its parameters remains; --finetune then trains it with the mask fixed (pruned weights stay exactly 0).\n"
+                + "Without --finetune, --out is the compressed model file. With --finetune N the compressed model is\n"
                 + "trained N more epochs on the data it was trained on, and --out is a run directory as for fnl train\n"
                 + "(metrics.jsonl, checkpoint.fnl, model.fnl); the JSON result line is that of fnl train.\n"
                 + "A factorized input model is collapsed first, then compressed.";
@@ -41,6 +45,8 @@ final class CompressCommand implements Command {
         return new Opts(name())
                 .opt("rank", "R", null, "rank ratio of the factorized layers, in (0, 1]")
                 .opt("params", "F", null, "instead of --rank: target parameter count as a fraction of the dense model's")
+                .opt("prune", "F", null, "instead of --rank/--params: global magnitude pruning keeping the fraction F "
+                        + "of the parameters")
                 .opt("conv-scheme", "paper|channel", "paper", "how a conv weight is factorized")
                 .opt("out", "FILE|DIR", null, "output model file (or run directory with --finetune); required")
                 .opt("finetune", "EPOCHS", null, "fine-tune the compressed model this many epochs")
@@ -61,8 +67,8 @@ final class CompressCommand implements Command {
             throw new UsageException("fnl compress: give exactly one MODEL file, got " + o.positional().size()
                     + " arguments");
         }
-        if (o.has("rank") == o.has("params")) {
-            throw new UsageException("fnl compress: give exactly one of --rank R and --params F");
+        if ((o.has("rank") ? 1 : 0) + (o.has("params") ? 1 : 0) + (o.has("prune") ? 1 : 0) != 1) {
+            throw new UsageException("fnl compress: give exactly one of --rank R, --params F and --prune F");
         }
         if (!o.has("out")) {
             throw new UsageException("fnl compress: --out is required");
@@ -77,7 +83,12 @@ final class CompressCommand implements Command {
         if (trained instanceof Map) {
             cfg.putAll((Map<String, Object>) trained);
         }
-        if (o.has("rank")) {
+        cfg.put("prune", null);
+        if (o.has("prune")) {
+            cfg.put("rank", "dense");
+            cfg.put("params", null);
+            cfg.put("prune", o.number("prune", 0, true, 1));
+        } else if (o.has("rank")) {
             cfg.put("rank", o.number("rank", 0, true, 1));
             cfg.put("params", null);
         } else {
@@ -114,19 +125,29 @@ final class CompressCommand implements Command {
         if (Files.isDirectory(dest)) {
             throw new UsageException("fnl compress: --out " + dest + " is a directory; without --finetune give a file name");
         }
-        Compressed c = compress(src, cfg);
         Map<String, Object> meta = new LinkedHashMap<>(src.metadata());
         meta.put("compressed_from", file.toString());
         meta.remove("test_accuracy");
+        Compressed c;
+        long params;
+        if (cfg.get("prune") != null) {
+            Module m = src.factorization() != null ? Factorize.collapse(src.module()) : src.module();
+            MagnitudePruning mask = TrainCommand.pruningMask(m, cfg, false);
+            c = new Compressed(m, null, m.parameterCount());
+            params = mask.keptCount();
+            meta.put("pruned_params", mask.prunedCount());
+        } else {
+            c = compress(src, cfg);
+            params = c.module.parameterCount();
+        }
         Model.save(dest, c.module, src.spec(), c.factorization, meta);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", dest.toString());
         res.put("params_before", c.paramsBefore);
-        res.put("params", c.module.parameterCount());
-        res.put("fraction", (double) c.module.parameterCount() / c.paramsBefore);
+        res.put("params", params);
+        res.put("fraction", (double) params / c.paramsBefore);
         err.printf(Locale.ROOT, "fnl compress: %s -> %s: %,d -> %,d parameters (%.1f%%); evaluate it with fnl eval %s%n",
-                file, dest, c.paramsBefore, c.module.parameterCount(),
-                100.0 * c.module.parameterCount() / c.paramsBefore, dest);
+                file, dest, c.paramsBefore, params, 100.0 * params / c.paramsBefore, dest);
         out.println(Json.write(res));
         return 0;
     }

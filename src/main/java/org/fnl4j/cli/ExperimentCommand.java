@@ -20,8 +20,23 @@ import org.fnl4j.kernel.Parallel;
  * resumed, so an experiment can be restarted with the same command.
  */
 final class ExperimentCommand implements Command {
-    /** One arm of an experiment: a label and the run settings it changes. */
-    record Arm(String label, Map<String, Object> overrides) {}
+    /** How an arm's runs build on the run of another arm with the same seed. */
+    enum Link {
+        /** Independent run. */
+        NONE,
+        /** Fine-tunes the other run's final model ({@code finetune_from} = its model.fnl), e.g. prune-after-training. */
+        FINETUNE_FROM
+    }
+
+    /**
+     * One arm of an experiment: a label, the run settings it changes, and optionally the arm whose
+     * run (same seed) it builds on; that run is made first when it is missing.
+     */
+    record Arm(String label, Map<String, Object> overrides, String after, Link link) {
+        Arm(String label, Map<String, Object> overrides) {
+            this(label, overrides, null, Link.NONE);
+        }
+    }
 
     record Experiment(String name, String description, List<Arm> arms, Map<String, Object> base) {}
 
@@ -54,10 +69,17 @@ final class ExperimentCommand implements Command {
                     "init", "default", "decay", "weight")));
             budget.add(new Arm("tt-" + f, Map.of("params", Double.parseDouble(f), "conv_scheme", "tt",
                     "init", "default", "decay", "weight")));
+            budget.add(new Arm("prune-trained-" + f, Map.of("rank", "dense", "prune", Double.parseDouble(f), "init",
+                    "default", "decay", "weight"), "dense", Link.FINETUNE_FROM));
+            budget.add(new Arm("prune-init-" + f, Map.of("rank", "dense", "prune", Double.parseDouble(f), "init",
+                    "default", "decay", "weight")));
         }
         EXPERIMENTS.put("compression", new Experiment("compression",
                 "ResNet-20 at 10% / 5% / 2% of the dense parameters: low-rank (SI+FD, ratio by binary search) vs Tucker "
-                        + "and tensor-train convolutions (magnitude pruning is not implemented in fnl4j)",
+                        + "and tensor-train convolutions vs global magnitude pruning at the same parameter count, of the "
+                        + "trained dense model (prune-trained: the dense arm's model pruned, then fine-tuned --finetune-epochs "
+                        + "at lr 0.01, cosine, mask fixed) and at initialization (prune-init: trained --epochs with the mask "
+                        + "fixed)",
                 budget, Map.of("model", "resnet20")));
 
         List<Arm> over = new ArrayList<>();
@@ -125,7 +147,10 @@ final class ExperimentCommand implements Command {
                 .opt("schedule", "S", "the paper's: x0.1 after 7/15 and 11/15 of the epochs (transformer: warmup-cosine:100)",
                         "learning-rate schedule, as for fnl train")
                 .opt("epochs", "N", "15", "epochs per run")
+                .opt("finetune-epochs", "N", "a third of --epochs, at least 1",
+                        "fine-tuning epochs of arms that fine-tune another arm's model (compression: prune-trained-*)")
                 .opt("data", "NAME[:PATH]", "fashion-mnist", "data, as for fnl train (the transformer experiment uses text)")
+                .opt("width", "X", "1", "width multiplier of the network, as for fnl train (quick checks on small models)")
                 .opt("train-limit", "N", null, "use only the first N training examples")
                 .opt("test-limit", "N", null, "use only the first N test examples")
                 .opt("threads", "N", String.valueOf(Parallel.threads()), "threads for the kernels")
@@ -172,6 +197,7 @@ final class ExperimentCommand implements Command {
         if (!ex.base().containsKey("data")) {
             args.addAll(List.of("--data", o.str("data")));
         }
+        if (o.has("width")) args.addAll(List.of("--width", o.str("width")));
         if (o.has("train-limit")) args.addAll(List.of("--train-limit", o.str("train-limit")));
         if (o.has("test-limit")) args.addAll(List.of("--test-limit", o.str("test-limit")));
         for (Map.Entry<String, Object> e : ex.base().entrySet()) {
@@ -180,34 +206,17 @@ final class ExperimentCommand implements Command {
         }
         Map<String, Object> base = RunConfig.fromOptions(new TrainCommand().options().parse(args.toArray(String[]::new)));
 
+        int epochs = o.integer("epochs", 1, 100_000);
+        int finetuneEpochs = o.has("finetune-epochs") ? o.integer("finetune-epochs", 1, 100_000)
+                : Math.max(1, (int) Math.round(epochs / 3.0));
         Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
         List<Path> runDirs = new ArrayList<>();
         long t0 = System.nanoTime();
         for (Arm arm : arms) {
             for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
-                Map<String, Object> cfg = new LinkedHashMap<>(base);
-                cfg.putAll(arm.overrides());
-                if (cfg.get("rank") instanceof Number || "dense".equals(cfg.get("rank"))) {
-                    if (!arm.overrides().containsKey("params")) cfg.put("params", null);
-                }
-                if (arm.overrides().containsKey("params")) cfg.put("rank", null);
-                cfg.put("seed", (long) seed);
                 Path run = dir.resolve(arm.label() + "-seed" + seed);
                 runDirs.add(run);
-                Map<String, Object> res;
-                if (Files.exists(run.resolve(TrainCommand.MODEL))) {
-                    err.println("fnl experiment: " + run + " is done, skipping");
-                    res = finished(run);
-                } else if (Files.exists(run.resolve(TrainCommand.CHECKPOINT))) {
-                    err.println("fnl experiment: resuming " + run);
-                    res = TrainCommand.train(RunConfig.fromCheckpoint(
-                            org.fnl4j.train.Checkpoint.read(run.resolve(TrainCommand.CHECKPOINT)).header(),
-                            run.resolve(TrainCommand.CHECKPOINT)), run, true, true, err);
-                } else {
-                    err.println("fnl experiment: " + name + " / " + arm.label() + " / seed " + seed + " -> " + run);
-                    TrainCommand.prepareOutDir(run);
-                    res = TrainCommand.train(cfg, run, false, true, err);
-                }
+                Map<String, Object> res = runArm(ex, arm, seed, base, finetuneEpochs, dir, err);
                 results.computeIfAbsent(arm.label(), k -> new ArrayList<>()).add(res);
             }
         }
@@ -227,6 +236,53 @@ final class ExperimentCommand implements Command {
         res.put("runs", runDirs.size());
         out.println(Json.write(res));
         return 0;
+    }
+
+    /**
+     * Makes (or finds finished, or resumes) the run of {@code arm} with {@code seed} in
+     * DIR/ARM-seedS, first making the run it builds on ({@link Arm#after()}) when there is one.
+     *
+     * @return the run's result line
+     */
+    static Map<String, Object> runArm(Experiment ex, Arm arm, int seed, Map<String, Object> base, int finetuneEpochs,
+            Path dir, PrintStream err) throws Exception {
+        Path run = dir.resolve(arm.label() + "-seed" + seed);
+        if (Files.exists(run.resolve(TrainCommand.MODEL))) {
+            err.println("fnl experiment: " + run + " is done, skipping");
+            return finished(run);
+        }
+        if (Files.exists(run.resolve(TrainCommand.CHECKPOINT))) {
+            err.println("fnl experiment: resuming " + run);
+            return TrainCommand.train(RunConfig.fromCheckpoint(
+                    org.fnl4j.train.Checkpoint.read(run.resolve(TrainCommand.CHECKPOINT)).header(),
+                    run.resolve(TrainCommand.CHECKPOINT)), run, true, true, err);
+        }
+        Map<String, Object> cfg = new LinkedHashMap<>(base);
+        cfg.putAll(arm.overrides());
+        if (cfg.get("rank") instanceof Number || "dense".equals(cfg.get("rank"))) {
+            if (!arm.overrides().containsKey("params")) cfg.put("params", null);
+        }
+        if (arm.overrides().containsKey("params")) cfg.put("rank", null);
+        cfg.put("seed", (long) seed);
+        if (arm.after() != null) {
+            Arm dep = ex.arms().stream().filter(a -> a.label().equals(arm.after())).findFirst().orElseThrow(
+                    () -> new IllegalStateException("experiment " + ex.name() + ": arm " + arm.label()
+                            + " builds on arm '" + arm.after() + "', which it does not have"));
+            runArm(ex, dep, seed, base, finetuneEpochs, dir, err);
+            Path depRun = dir.resolve(dep.label() + "-seed" + seed);
+            switch (arm.link()) {
+                case FINETUNE_FROM -> {
+                    cfg.put("finetune_from", depRun.resolve(TrainCommand.MODEL).toAbsolutePath().toString());
+                    cfg.put("epochs", finetuneEpochs);
+                    cfg.put("lr", 0.01);
+                    cfg.put("schedule", "cosine");
+                }
+                case NONE -> { }
+            }
+        }
+        err.println("fnl experiment: " + ex.name() + " / " + arm.label() + " / seed " + seed + " -> " + run);
+        TrainCommand.prepareOutDir(run);
+        return TrainCommand.train(cfg, run, false, true, err);
     }
 
     /**
@@ -278,7 +334,8 @@ final class ExperimentCommand implements Command {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("test_accuracy", last.get("test_accuracy"));
         res.put("test_loss", last.get("test_loss"));
-        res.put("params", m.module().parameterCount());
+        Object pruned = m.metadata().get("pruned_params");
+        res.put("params", m.module().parameterCount() - (pruned instanceof Number n ? n.longValue() : 0));
         res.put("dense_params", org.fnl4j.models.Models.build(m.spec(), new org.fnl4j.tensor.Rng(0)).parameterCount());
         res.put("epochs", rows.size());
         double secs = 0;

@@ -38,7 +38,13 @@ final class RunConfig {
         c.put("model", model);
         c.put("width", o.number("width", 0, true, 64));
         String rank = o.str("rank");
-        if (o.has("params")) {
+        if (o.has("prune")) {
+            if (o.has("params") || (o.has("rank") && !rank.equals("dense"))) {
+                throw new UsageException("fnl train: --prune magnitude-prunes the dense network; it cannot be combined "
+                        + "with --params or a --rank ratio (give --rank dense or leave --rank out)");
+            }
+            c.put("rank", "dense");
+        } else if (o.has("params")) {
             if (o.has("rank")) {
                 throw new UsageException("fnl train: give either --rank or --params, not both");
             }
@@ -49,6 +55,7 @@ final class RunConfig {
         } else {
             c.put("rank", o.number("rank", 0, true, 16));
         }
+        c.put("prune", o.has("prune") ? o.number("prune", 0, true, 1) : null);
         c.put("conv_scheme", o.choice("conv-scheme", "paper", "channel", "tucker", "tt"));
         c.put("middle", o.bool("deep"));
         c.put("init", o.choice("init", "default", "spectral"));

@@ -19,10 +19,12 @@ import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.ModelSpec;
 import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.Factorize;
 import org.fnl4j.optim.AdamW;
 import org.fnl4j.optim.DecayKind;
 import org.fnl4j.optim.Optimizer;
 import org.fnl4j.optim.Sgd;
+import org.fnl4j.prune.MagnitudePruning;
 import org.fnl4j.regularize.DecayArms;
 import org.fnl4j.regularize.Regularizer;
 import org.fnl4j.tensor.Rng;
@@ -31,6 +33,7 @@ import org.fnl4j.train.MetricsLog;
 import org.fnl4j.train.Objectives;
 import org.fnl4j.train.ProgressBar;
 import org.fnl4j.train.TrainResult;
+import org.fnl4j.train.TrainingListener;
 import org.fnl4j.train.Trainer;
 
 /** {@code fnl train}: trains a (factorized) network and writes metrics, checkpoint and model into --out. */
@@ -75,6 +78,10 @@ final class TrainCommand implements Command {
                 .opt("params", "F", null, "instead of --rank: target parameter count as a fraction of the dense model's (0, 1]")
                 .opt("conv-scheme", "paper|channel|tucker|tt", "paper", "how a conv weight is factorized: paper ((out,kh) x "
                         + "(in,kw)), channel (out x (in,kh,kw)),\ntucker or tt (depthwise conv + tensor-decomposed 1x1 conv)")
+                .opt("prune", "F", null, "magnitude pruning at initialization: prune the dense network's smallest-|w| "
+                        + "conv/linear weights\n(one global threshold) so that the fraction F in (0, 1] of all its "
+                        + "parameters remains, then train\nwith the mask fixed; implies --rank dense (fnl compress --prune "
+                        + "prunes a trained model)")
                 .flag("deep", "deep factorization U·M·Vᵀ with an r x r middle factor (overcomplete training)")
                 .opt("init", "default|spectral", "spectral", "initialization of the factors (spectral = SI)")
                 .opt("decay", "weight|frobenius", "frobenius", "weight decay on the factors, or Frobenius decay (FD) of their "
@@ -114,7 +121,7 @@ final class TrainCommand implements Command {
         if (resume) {
             for (String f : List.of("data", "model", "width", "rank", "params", "conv-scheme", "init", "decay", "wd",
                     "epochs", "batch", "lr", "optimizer", "schedule", "augment", "seed", "train-limit", "test-limit",
-                    "context", "out", "dense-twin", "deep")) {
+                    "context", "out", "dense-twin", "deep", "prune")) {
                 if (o.has(f)) {
                     throw new UsageException("fnl train: --" + f + " cannot be combined with --resume (the run continues "
                             + "with the settings stored in its checkpoint; only --threads and --no-plots may be given)");
@@ -187,9 +194,14 @@ final class TrainCommand implements Command {
             Model src = Model.load(Path.of((String) cfg.get("finetune_from")));
             spec = src.spec();
             denseParams = Models.build(spec, new Rng(0)).parameterCount();
-            CompressCommand.Compressed c = CompressCommand.compress(src, cfg);
-            model = c.module();
-            factorization = c.factorization();
+            if (cfg.get("prune") instanceof Number) {
+                model = src.factorization() != null ? Factorize.collapse(src.module()) : src.module();
+                factorization = null;
+            } else {
+                CompressCommand.Compressed c = CompressCommand.compress(src, cfg);
+                model = c.module();
+                factorization = c.factorization();
+            }
         } else {
             spec = RunConfig.modelSpec(cfg, data);
             Rng rng = new Rng(seed);
@@ -197,9 +209,11 @@ final class TrainCommand implements Command {
             denseParams = model.parameterCount();
             factorization = Factorization.apply(model, cfg, rng);
         }
-        long params = model.parameterCount();
-        err.printf(Locale.ROOT, "fnl train: %s, %,d parameters (dense: %,d, %.1f%%)%n", Factorization.describe(spec, cfg),
-                params, denseParams, 100.0 * params / denseParams);
+        MagnitudePruning mask = pruningMask(model, cfg, factorization != null);
+        long params = mask != null ? mask.keptCount() : model.parameterCount();
+        String described = describe(spec, cfg);
+        err.printf(Locale.ROOT, "fnl train: %s, %,d parameters (dense: %,d, %.1f%%)%n", described, params, denseParams,
+                100.0 * params / denseParams);
 
         boolean frobenius = "frobenius".equals(cfg.get("decay")) && factorization != null;
         DecayArms.Setup arm = decayArm(model, cfg, frobenius);
@@ -221,6 +235,16 @@ final class TrainCommand implements Command {
         if (fd != null) {
             tb.afterBackward(fd::apply).metric("frobenius_penalty", fd::penalty);
         }
+        if (mask != null) {
+            // Registered last so that the mask also clears what regularizers added to the gradients.
+            MagnitudePruning mk = mask;
+            tb.afterBackward(mk::maskGradients).listener(new TrainingListener() {
+                @Override
+                public void onStep(StepInfo step) {
+                    mk.afterStep(opt);
+                }
+            });
+        }
         Trainer trainer = tb.build();
         if (resume) {
             trainer.resume(dir.resolve(CHECKPOINT));
@@ -233,6 +257,9 @@ final class TrainCommand implements Command {
         meta.put("config", cfg);
         meta.put("test_accuracy", r.last().testAccuracy());
         meta.put("epochs", r.history().size());
+        if (mask != null) {
+            meta.put("pruned_params", mask.prunedCount());
+        }
         Model.save(dir.resolve(MODEL), model, spec, factorization, meta);
         AtomicFiles.write(dir.resolve("spectra.json"),
                 Json.write(Diagnostics.spectra(model)).getBytes(StandardCharsets.UTF_8));
@@ -248,17 +275,55 @@ final class TrainCommand implements Command {
         }
         res.put("params", params);
         res.put("dense_params", denseParams);
+        if (mask != null) {
+            res.put("pruned_params", mask.prunedCount());
+            res.put("nonzero_params", MagnitudePruning.nonzeroCount(model));
+        }
         res.put("epochs", r.history().size());
         res.put("train_seconds", Math.round(r.trainSeconds() * 10) / 10.0);
         res.put(data.text ? "tokens_per_second" : "images_per_second", Math.round(r.itemsPerSecond() * 10) / 10.0);
-        res.put("model", Factorization.describe(spec, cfg));
+        res.put("model", described);
         res.put("data", data.name);
         res.put("out", dir.toString());
         err.printf(Locale.ROOT, "%s: test accuracy %.2f%% (loss %.4f) with %,d parameters = %.1f%% of the dense model's "
-                        + "%,d; %.0f %s/s; model saved to %s%n", Factorization.describe(spec, cfg),
+                        + "%,d; %.0f %s/s; model saved to %s%n", described,
                 100 * r.last().testAccuracy(), r.last().testLoss(), params, 100.0 * params / denseParams, denseParams,
                 r.itemsPerSecond(), data.unit, dir.resolve(MODEL));
         return res;
+    }
+
+    /**
+     * The magnitude-pruning mask of a {@code prune} run (null otherwise), already applied to the
+     * weights: of the freshly initialized network (fnl train --prune), or of the trained source model
+     * when fine-tuning (fnl compress --prune --finetune). A deterministic function of the weights, so a
+     * resumed run rebuilds the same mask before its checkpoint is restored.
+     */
+    static MagnitudePruning pruningMask(Module model, Map<String, Object> cfg, boolean factorized) {
+        if (!(cfg.get("prune") instanceof Number f)) {
+            return null;
+        }
+        if (factorized) {
+            throw new CliException("--prune " + f + ": the network is factorized; magnitude pruning applies to the dense "
+                    + "network (use --rank dense)");
+        }
+        MagnitudePruning mask;
+        try {
+            mask = MagnitudePruning.global(model, f.doubleValue());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--prune " + f + ": " + e.getMessage(), e);
+        }
+        mask.applyToWeights();
+        return mask;
+    }
+
+    /** {@link Factorization#describe} plus the pruning, e.g. "dense resnet20 (magnitude-pruned at init to 10%)". */
+    static String describe(ModelSpec spec, Map<String, Object> cfg) {
+        String d = Factorization.describe(spec, cfg);
+        if (cfg.get("prune") instanceof Number f) {
+            d += String.format(Locale.ROOT, " (magnitude-pruned %s to %.3g%% of its parameters)",
+                    cfg.get("finetune_from") != null ? "after training" : "at initialization", 100 * f.doubleValue());
+        }
+        return d;
     }
 
     /**

@@ -102,6 +102,41 @@ public abstract class Optimizer {
         return steps;
     }
 
+    /**
+     * Sets every per-parameter buffer (momentum, Adam moments) of {@code p} to 0 at the given
+     * element indices (into the parameter's row-major values, 0 ≤ i &lt; {@code p.size()}); buffers
+     * not yet allocated are left unallocated. Used to keep pruned weights from being moved by
+     * state accumulated before they were pruned.
+     *
+     * @throws IllegalArgumentException if {@code p} is not optimized by this optimizer or an index is out of range
+     */
+    public void zeroStateAt(Parameter p, int[] indices) {
+        int index = -1;
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) == p) {
+                index = i;
+                break;
+            }
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".zeroStateAt: the parameter of shape "
+                    + Arrays.toString(p.shape()) + " is not in any of this optimizer's groups");
+        }
+        for (String name : slotNames()) {
+            float[] b = slot(name)[index];
+            if (b == null) {
+                continue;
+            }
+            for (int i : indices) {
+                if (i < 0 || i >= b.length) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ".zeroStateAt: index " + i
+                            + " outside the parameter's " + b.length + " elements");
+                }
+                b[i] = 0f;
+            }
+        }
+    }
+
     /** @return the type name stored in {@link OptimizerState#type()}. */
     protected abstract String type();
 
