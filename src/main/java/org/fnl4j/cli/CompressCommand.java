@@ -114,6 +114,7 @@ final class CompressCommand implements Command {
             if (o.has("test-limit")) cfg.put("test_limit", o.integer("test-limit", 1, Integer.MAX_VALUE));
             cfg.put("dense_twin", false);
             cfg.put("finetune_from", file.toAbsolutePath().toString());
+            cfg.put("rescale_to", null);
             Path dir = Path.of(o.str("out"));
             TrainCommand.prepareOutDir(dir);
             Map<String, Object> res = TrainCommand.train(cfg, dir, false, false, err);

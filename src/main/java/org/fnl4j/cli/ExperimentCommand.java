@@ -25,7 +25,9 @@ final class ExperimentCommand implements Command {
         /** Independent run. */
         NONE,
         /** Fine-tunes the other run's final model ({@code finetune_from} = its model.fnl), e.g. prune-after-training. */
-        FINETUNE_FROM
+        FINETUNE_FROM,
+        /** Rescales its factors after every step to the other run's recorded ‖UVᵀ‖_F ({@code rescale_to} = its directory). */
+        RESCALE_TO
     }
 
     /**
@@ -95,6 +97,17 @@ final class ExperimentCommand implements Command {
                         + "FD, vs dense; collapse the results with fnl collapse",
                 over, Map.of("model", "resnet20")));
 
+        Map<String, Object> norm = Map.of("rank", 0.111, "init", "spectral");
+        List<Arm> normalization = new ArrayList<>();
+        normalization.add(new Arm("FD", with(norm, "decay", "frobenius")));
+        normalization.add(new Arm("no-decay", with(norm, "decay", "none")));
+        normalization.add(new Arm("no-decay-rescaled", with(norm, "decay", "none"), "FD", Link.RESCALE_TO));
+        EXPERIMENTS.put("normalization", new Experiment("normalization",
+                "FD as normalization (ResNet-20, s = 0.111, SI): Frobenius decay vs no decay on the factors vs no decay "
+                        + "with each product's factors rescaled after every step so that ‖UVᵀ‖_F follows the FD run's "
+                        + "recorded trajectory (same seed; other parameters keep weight decay in all three arms)",
+                normalization, Map.of("model", "resnet20")));
+
         List<Arm> lm = new ArrayList<>();
         lm.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
         for (String init : List.of("default", "spectral")) {
@@ -110,11 +123,14 @@ final class ExperimentCommand implements Command {
                 lm, Map.of("model", "transformer", "data", "text", "optimizer", "adamw", "lr", 0.001,
                         "schedule", "warmup-cosine:100", "augment", "none")));
 
-        MISSING.put("normalization", "FD vs no decay vs factors rescaled each step to FD's ‖UVᵀ‖_F trajectory: the "
-                + "per-step rescaling arm is not implemented; run its two other arms with fnl train --decay frobenius "
-                + "and --wd 0");
         MISSING.put("distillation", "knowledge distillation is not implemented in fnl4j; the overcomplete experiment "
                 + "trains the same networks without a teacher");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        m.put(key, value);
+        return m;
     }
 
     @Override
@@ -277,6 +293,7 @@ final class ExperimentCommand implements Command {
                     cfg.put("lr", 0.01);
                     cfg.put("schedule", "cosine");
                 }
+                case RESCALE_TO -> cfg.put("rescale_to", depRun.toAbsolutePath().toString());
                 case NONE -> { }
             }
         }

@@ -51,6 +51,8 @@ final class Factorization {
         String size = s.ratio() != null ? String.format(Locale.ROOT, "rank %.3g", s.ratio())
                 : String.format(Locale.ROOT, "%.3g of the dense parameters", s.budget());
         return "factorized " + spec.type() + " (" + size + ", " + (s.spectral() ? "SI" : "default init") + ", "
-                + ("frobenius".equals(cfg.get("decay")) ? "FD" : "weight decay") + ")";
+                + ("frobenius".equals(cfg.get("decay")) ? "FD" : "none".equals(cfg.get("decay")) ? "no factor decay"
+                : "weight decay") + (cfg.get("rescale_to") != null ? ", ‖UVᵀ‖_F rescaled to " + cfg.get("rescale_to") : "")
+                + ")";
     }
 }

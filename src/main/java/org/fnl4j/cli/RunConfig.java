@@ -59,7 +59,12 @@ final class RunConfig {
         c.put("conv_scheme", o.choice("conv-scheme", "paper", "channel", "tucker", "tt"));
         c.put("middle", o.bool("deep"));
         c.put("init", o.choice("init", "default", "spectral"));
-        c.put("decay", o.choice("decay", "weight", "frobenius"));
+        c.put("decay", o.choice("decay", "weight", "frobenius", "none"));
+        if (o.has("rescale-to") && !"none".equals(c.get("decay"))) {
+            throw new UsageException("fnl train: --rescale-to needs --decay none (the factors get no decay; their "
+                    + "products' norms follow the recorded run instead), got --decay " + c.get("decay"));
+        }
+        c.put("rescale_to", o.has("rescale-to") ? Path.of(o.str("rescale-to")).toAbsolutePath().toString() : null);
         c.put("wd", o.number("wd", 0, false, 1));
         int epochs = o.integer("epochs", 1, 100_000);
         c.put("epochs", epochs);

@@ -26,9 +26,11 @@ import org.fnl4j.optim.Optimizer;
 import org.fnl4j.optim.Sgd;
 import org.fnl4j.prune.MagnitudePruning;
 import org.fnl4j.regularize.DecayArms;
+import org.fnl4j.regularize.FactorNorms;
 import org.fnl4j.regularize.Regularizer;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.train.Checkpoint;
+import org.fnl4j.train.FactorNormLog;
 import org.fnl4j.train.MetricsLog;
 import org.fnl4j.train.Objectives;
 import org.fnl4j.train.ProgressBar;
@@ -84,8 +86,11 @@ final class TrainCommand implements Command {
                         + "prunes a trained model)")
                 .flag("deep", "deep factorization U·M·Vᵀ with an r x r middle factor (overcomplete training)")
                 .opt("init", "default|spectral", "spectral", "initialization of the factors (spectral = SI)")
-                .opt("decay", "weight|frobenius", "frobenius", "weight decay on the factors, or Frobenius decay (FD) of their "
-                        + "product")
+                .opt("decay", "weight|frobenius|none", "frobenius", "weight decay on the factors, Frobenius decay (FD) of "
+                        + "their product, or none (no decay\non the factors; other parameters keep weight decay)")
+                .opt("rescale-to", "RUN_DIR", null, "with --decay none: after every step rescale each factorized product's "
+                        + "factors so that ‖UVᵀ‖_F\nequals its value at the same step of the run in RUN_DIR (its "
+                        + FactorNormLog.FILE + "; same model, epochs and batches)")
                 .opt("wd", "L", "0.0001", "weight/Frobenius decay coefficient (>= 0)")
                 .opt("epochs", "N", "5", "training epochs")
                 .opt("batch", "N", "128", "batch size")
@@ -121,7 +126,7 @@ final class TrainCommand implements Command {
         if (resume) {
             for (String f : List.of("data", "model", "width", "rank", "params", "conv-scheme", "init", "decay", "wd",
                     "epochs", "batch", "lr", "optimizer", "schedule", "augment", "seed", "train-limit", "test-limit",
-                    "context", "out", "dense-twin", "deep", "prune")) {
+                    "context", "out", "dense-twin", "deep", "prune", "rescale-to")) {
                 if (o.has(f)) {
                     throw new UsageException("fnl train: --" + f + " cannot be combined with --resume (the run continues "
                             + "with the settings stored in its checkpoint; only --threads and --no-plots may be given)");
@@ -217,6 +222,8 @@ final class TrainCommand implements Command {
 
         boolean frobenius = "frobenius".equals(cfg.get("decay")) && factorization != null;
         DecayArms.Setup arm = decayArm(model, cfg, frobenius);
+        FactorNorms factorNorms = new FactorNorms(model);
+        FactorNormLog.Trajectory rescaleTarget = rescaleTarget(cfg, factorNorms, data.train.batchesPerEpoch());
         Optimizer opt = "adamw".equals(cfg.get("optimizer")) ? new AdamW(arm.groups()) : new Sgd(arm.groups(), 0.9f,
                 !"momentum".equals(cfg.get("optimizer")));
         Regularizer fd = frobenius ? arm.regularizer() : null;
@@ -234,6 +241,12 @@ final class TrainCommand implements Command {
                 .metric("layers", () -> Diagnostics.layerStats(model, opt.lr()));
         if (fd != null) {
             tb.afterBackward(fd::apply).metric("frobenius_penalty", fd::penalty);
+        }
+        if (rescaleTarget != null) {
+            tb.listener(new FactorNormLog.Rescaler(factorNorms, rescaleTarget));
+        }
+        if (factorNorms.size() > 0) {
+            tb.listener(new FactorNormLog.Recorder(dir.resolve(FactorNormLog.FILE), factorNorms));
         }
         if (mask != null) {
             // Registered last so that the mask also clears what regularizers added to the gradients.
@@ -316,6 +329,34 @@ final class TrainCommand implements Command {
         return mask;
     }
 
+    /**
+     * The recorded trajectory of a {@code --rescale-to} run (null otherwise), checked against this
+     * run's factorized products and its epochs × batches per epoch.
+     */
+    static FactorNormLog.Trajectory rescaleTarget(Map<String, Object> cfg, FactorNorms norms, int batchesPerEpoch)
+            throws IOException {
+        if (cfg.get("rescale_to") == null) {
+            return null;
+        }
+        Path src = Path.of((String) cfg.get("rescale_to"));
+        if (norms.size() == 0) {
+            throw new CliException("--rescale-to " + src + ": this run has no factorized products to rescale (give --rank "
+                    + "or --params)");
+        }
+        Path file = src.resolve(FactorNormLog.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("--rescale-to " + src + ": no " + FactorNormLog.FILE + " in that directory (it is "
+                    + "written by fnl train runs of factorized models, e.g. with --decay frobenius)");
+        }
+        FactorNormLog.Trajectory t = FactorNormLog.read(file);
+        try {
+            t.check(norms.names(), (long) ((Number) cfg.get("epochs")).intValue() * batchesPerEpoch);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--rescale-to " + src + ": " + e.getMessage(), e);
+        }
+        return t;
+    }
+
     /** {@link Factorization#describe} plus the pruning, e.g. "dense resnet20 (magnitude-pruned at init to 10%)". */
     static String describe(ModelSpec spec, Map<String, Object> cfg) {
         String d = Factorization.describe(spec, cfg);
@@ -335,6 +376,8 @@ final class TrainCommand implements Command {
         float lr = ((Number) cfg.get("lr")).floatValue();
         float wd = ((Number) cfg.get("wd")).floatValue();
         DecayKind kind = "adamw".equals(cfg.get("optimizer")) ? DecayKind.DECOUPLED : DecayKind.COUPLED_L2;
-        return DecayArms.of(model, frobenius ? DecayArms.Mode.FROBENIUS_DECAY : DecayArms.Mode.WEIGHT_DECAY, lr, wd, kind);
+        DecayArms.Mode mode = frobenius ? DecayArms.Mode.FROBENIUS_DECAY
+                : "none".equals(cfg.get("decay")) ? DecayArms.Mode.NO_FACTOR_DECAY : DecayArms.Mode.WEIGHT_DECAY;
+        return DecayArms.of(model, mode, lr, wd, kind);
     }
 }

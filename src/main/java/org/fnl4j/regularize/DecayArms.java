@@ -19,6 +19,9 @@ import org.fnl4j.optim.ParamGroup;
  * <li>{@link Mode#FROBENIUS_DECAY}: the factors (kind FACTOR) in a group with no decay, every other
  * parameter with weight decay λ; the regularizer is {@link FrobeniusDecay} with the same λ on all
  * factorized layers of the model.</li>
+ * <li>{@link Mode#NO_FACTOR_DECAY}: the groups of FROBENIUS_DECAY (factors undecayed, every other
+ * parameter with weight decay λ) and no regularizer: the "no decay" arm of the paper's
+ * normalization experiment.</li>
  * </ul>
  *
  * <p>Training loop: {@code loss.backward(); setup.regularizer().apply(); optimizer.step();}.
@@ -27,7 +30,7 @@ public final class DecayArms {
     private DecayArms() {}
 
     /** The regularization arm. */
-    public enum Mode { WEIGHT_DECAY, FROBENIUS_DECAY }
+    public enum Mode { WEIGHT_DECAY, FROBENIUS_DECAY, NO_FACTOR_DECAY }
 
     /**
      * @param groups parameter groups for the optimizer
@@ -71,6 +74,6 @@ public final class DecayArms {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("DecayArms.of: the model has no parameters");
         }
-        return new Setup(groups, FrobeniusDecay.of(model, lambda));
+        return new Setup(groups, mode == Mode.NO_FACTOR_DECAY ? NONE : FrobeniusDecay.of(model, lambda));
     }
 }

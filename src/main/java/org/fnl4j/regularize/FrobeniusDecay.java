@@ -97,10 +97,25 @@ public final class FrobeniusDecay implements Regularizer {
     }
 
     /**
+     * @return ‖W_b‖²_F for each product b of the batch (length {@code p.batch()}), as
+     *         tr((UᵀU)(VᵀV)) from the r×r Gram matrices (U·M in place of U for three factors)
+     */
+    public static double[] squaredNorms(FactorProduct p) {
+        double[] out = new double[p.batch()];
+        run(p, 1f, false, out);
+        return out;
+    }
+
+    /**
      * Penalty (λ/2)·Σ_b‖W_b‖²_F of the batch; with {@code addGrad} also adds its gradient to the
      * factors' gradient buffers.
      */
     static double run(FactorProduct p, float lambda, boolean addGrad) {
+        return run(p, lambda, addGrad, null);
+    }
+
+    /** As {@link #run(FactorProduct, float, boolean)}; also stores ‖W_b‖²_F in {@code perProduct[b]} when not null. */
+    private static double run(FactorProduct p, float lambda, boolean addGrad, double[] perProduct) {
         int m = p.m(), r = p.r(), n = p.n();
         float[] gu = new float[r * r];
         float[] gv = new float[r * r];
@@ -140,6 +155,9 @@ public final class FrobeniusDecay implements Regularizer {
                 s += (double) left[i] * gv[i];
             }
             total += s;
+            if (perProduct != null) {
+                perProduct[b] = s;
+            }
         }
         return 0.5 * lambda * total;
     }

@@ -88,7 +88,7 @@ class CliTest {
         assertEquals(Main.EXIT_ERROR, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
 
-        Run missingExp = fnl("experiment", "normalization");
+        Run missingExp = fnl("experiment", "distillation");
         assertEquals(Main.EXIT_ERROR, missingExp.code());
         assertTrue(missingExp.err().contains("not available"), missingExp.err());
         usageError("unknown experiment 'foo'", "experiment", "foo");
