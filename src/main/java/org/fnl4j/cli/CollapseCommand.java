@@ -68,19 +68,7 @@ final class CollapseCommand implements Command {
         float[] before = m.predict(probe).toArray();
         long paramsBefore = m.module().parameterCount();
 
-        Module dense = Factorize.collapse(m.module());
-        Module reference = Models.build(m.spec(), new Rng(0));
-        Map<String, Tensor> got = StateDict.of(dense);
-        Map<String, Tensor> want = StateDict.of(reference);
-        for (Map.Entry<String, Tensor> e : want.entrySet()) {
-            Tensor t = got.get(e.getKey());
-            if (t == null || !Arrays.equals(t.shape(), e.getValue().shape())) {
-                throw new CliException(file + ": the collapsed network does not have the dense architecture of its spec "
-                        + "(tensor " + e.getKey() + " is " + (t == null ? "missing" : Arrays.toString(t.shape()))
-                        + ", the spec builds " + Arrays.toString(e.getValue().shape()) + "), so it cannot be saved as "
-                        + "that model");
-            }
-        }
+        Module dense = collapse(m, file);
         Map<String, Object> meta = new LinkedHashMap<>(m.metadata());
         meta.put("collapsed_from", file.toString());
         meta.put("collapsed_factorization", m.factorization());
@@ -102,6 +90,29 @@ final class CollapseCommand implements Command {
                 file, dest, paramsBefore, reloaded.module().parameterCount(), maxDiff, maxAbs);
         out.println(Json.write(res));
         return 0;
+    }
+
+    /**
+     * {@link Factorize#collapse} of {@code m}'s network (in place), checked to have exactly the dense
+     * architecture of {@code m}'s spec (every tensor name and shape), so it can be saved as that model.
+     *
+     * @param file names the model in errors
+     */
+    static Module collapse(Model m, Path file) {
+        Module dense = Factorize.collapse(m.module());
+        Module reference = Models.build(m.spec(), new Rng(0));
+        Map<String, Tensor> got = StateDict.of(dense);
+        Map<String, Tensor> want = StateDict.of(reference);
+        for (Map.Entry<String, Tensor> e : want.entrySet()) {
+            Tensor t = got.get(e.getKey());
+            if (t == null || !Arrays.equals(t.shape(), e.getValue().shape())) {
+                throw new CliException(file + ": the collapsed network does not have the dense architecture of its spec "
+                        + "(tensor " + e.getKey() + " is " + (t == null ? "missing" : Arrays.toString(t.shape()))
+                        + ", the spec builds " + Arrays.toString(e.getValue().shape()) + "), so it cannot be saved as "
+                        + "that model");
+            }
+        }
+        return dense;
     }
 
     /** A random input batch of the model's shape (token ids in range for the Transformer). */

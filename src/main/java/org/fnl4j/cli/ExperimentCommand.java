@@ -13,6 +13,9 @@ import org.fnl4j.io.AtomicFiles;
 import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
+import org.fnl4j.nn.Module;
+import org.fnl4j.train.Objectives;
+import org.fnl4j.train.Trainer;
 
 /**
  * {@code fnl experiment NAME}: the paper's experiments as sequences of {@code fnl train} runs with a
@@ -40,11 +43,21 @@ final class ExperimentCommand implements Command {
         }
     }
 
-    record Experiment(String name, String description, List<Arm> arms, Map<String, Object> base) {}
+    /**
+     * An experiment: its arms, the {@code fnl train} settings they share, and whether each finished
+     * factorized run is also collapsed into the dense network and evaluated ({@code collapse}).
+     */
+    record Experiment(String name, String description, List<Arm> arms, Map<String, Object> base, boolean collapse) {
+        Experiment(String name, String description, List<Arm> arms, Map<String, Object> base) {
+            this(name, description, arms, base, false);
+        }
+    }
 
     static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
-    /** Experiments of the paper that need machinery fnl4j does not have; named so the command can say so. */
-    static final Map<String, String> MISSING = new LinkedHashMap<>();
+    /** Other names accepted for an experiment (its earlier names). */
+    static final Map<String, String> ALIASES = new LinkedHashMap<>();
+    /** The collapsed model written next to model.fnl by experiments that collapse their runs. */
+    static final String COLLAPSED = "collapsed.fnl";
 
     static {
         List<Arm> ablation = new ArrayList<>();
@@ -92,10 +105,12 @@ final class ExperimentCommand implements Command {
                         Map.of("rank", deep ? 1.0 : 3.0, "middle", deep, "init", "default", "decay", decay)));
             }
         }
-        EXPERIMENTS.put("overcomplete", new Experiment("overcomplete",
-                "overcomplete ResNet-20: deep U·M·Vᵀ (s = 1 with a middle factor) and wide (s = 3), with and without "
-                        + "FD, vs dense; collapse the results with fnl collapse",
-                over, Map.of("model", "resnet20")));
+        EXPERIMENTS.put("distillation", new Experiment("distillation",
+                "teacher-free distillation: overcomplete ResNet-20, deep U·M·Vᵀ (s = 1 with a middle factor) and wide "
+                        + "(s = 3), with and without FD, vs dense; each trained factorized model is then collapsed into "
+                        + "the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated (alias: overcomplete)",
+                over, Map.of("model", "resnet20"), true));
+        ALIASES.put("overcomplete", "distillation");
 
         Map<String, Object> norm = Map.of("rank", 0.111, "init", "spectral");
         List<Arm> normalization = new ArrayList<>();
@@ -123,8 +138,6 @@ final class ExperimentCommand implements Command {
                 lm, Map.of("model", "transformer", "data", "text", "optimizer", "adamw", "lr", 0.001,
                         "schedule", "warmup-cosine:100", "augment", "none")));
 
-        MISSING.put("distillation", "knowledge distillation is not implemented in fnl4j; the overcomplete experiment "
-                + "trains the same networks without a teacher");
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
@@ -146,10 +159,32 @@ final class ExperimentCommand implements Command {
     @Override
     public String details() {
         StringBuilder sb = new StringBuilder("experiments:\n");
-        EXPERIMENTS.values().forEach(e -> sb.append(String.format("  %-13s %s%n", e.name(), e.description())));
-        MISSING.forEach((k, v) -> sb.append(String.format("  %-13s NOT AVAILABLE: %s%n", k, v)));
+        for (Experiment e : EXPERIMENTS.values()) {
+            sb.append(String.format("  %-13s %s%n", e.name(), wrap(e.description(), 100, "                ")));
+            sb.append("                arms: ").append(wrap(String.join(", ", e.arms().stream().map(Arm::label).toList()),
+                    94, "                      ")).append('\n');
+        }
+        ALIASES.forEach((k, v) -> sb.append(String.format("  %-13s the same as %s%n", k, v)));
         sb.append("Each run goes to OUT/ARM-seedS; OUT/summary.md and OUT/report.html summarize them.\n");
         sb.append("Rerunning the same command skips finished runs and resumes interrupted ones.");
+        return sb.toString();
+    }
+
+    /** {@code text} broken at spaces into lines of at most {@code width} characters, continued with {@code indent}. */
+    static String wrap(String text, int width, String indent) {
+        StringBuilder sb = new StringBuilder();
+        int col = 0;
+        for (String w : text.split(" ")) {
+            if (col > 0 && col + 1 + w.length() > width) {
+                sb.append('\n').append(indent);
+                col = 0;
+            } else if (col > 0) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(w);
+            col += w.length();
+        }
         return sb.toString();
     }
 
@@ -186,10 +221,7 @@ final class ExperimentCommand implements Command {
                     + " (see fnl experiment --help)");
         }
         String name = o.positional().get(0);
-        if (MISSING.containsKey(name)) {
-            throw new CliException("experiment '" + name + "' is not available: " + MISSING.get(name));
-        }
-        Experiment ex = EXPERIMENTS.get(name);
+        Experiment ex = EXPERIMENTS.get(ALIASES.getOrDefault(name, name));
         if (ex == null) {
             throw new UsageException("fnl experiment: unknown experiment '" + name + "'; available: "
                     + String.join(", ", EXPERIMENTS.keySet()));
@@ -233,6 +265,9 @@ final class ExperimentCommand implements Command {
                 Path run = dir.resolve(arm.label() + "-seed" + seed);
                 runDirs.add(run);
                 Map<String, Object> res = runArm(ex, arm, seed, base, finetuneEpochs, dir, err);
+                if (ex.collapse()) {
+                    collapseAndEvaluate(run, res, err);
+                }
                 results.computeIfAbsent(arm.label(), k -> new ArrayList<>()).add(res);
             }
         }
@@ -303,6 +338,34 @@ final class ExperimentCommand implements Command {
     }
 
     /**
+     * Collapses the finished factorized run in {@code run} into its dense network
+     * ({@link CollapseCommand#collapse}), saves it as {@value #COLLAPSED} in the run directory, evaluates
+     * it on the run's test data and adds {@code collapsed_test_accuracy}, {@code collapsed_test_loss}
+     * and {@code collapsed_params} to {@code res}. Dense runs are left as they are.
+     */
+    @SuppressWarnings("unchecked")
+    static void collapseAndEvaluate(Path run, Map<String, Object> res, PrintStream err) throws Exception {
+        Path file = run.resolve(TrainCommand.MODEL);
+        Model m = Model.load(file);
+        if (m.factorization() == null) {
+            return;
+        }
+        Module dense = CollapseCommand.collapse(m, file);
+        Map<String, Object> meta = new LinkedHashMap<>(m.metadata());
+        meta.put("collapsed_from", file.toString());
+        meta.put("collapsed_factorization", m.factorization());
+        Model.save(run.resolve(COLLAPSED), dense, m.spec(), null, meta);
+        Map<String, Object> cfg = new LinkedHashMap<>((Map<String, Object>) m.metadata().get("config"));
+        DataSetup data = DataSetup.load(cfg, ((Number) cfg.get("seed")).longValue(), false);
+        double[] ev = Trainer.evaluate(dense, data.test, Objectives.crossEntropy(0f));
+        res.put("collapsed_test_accuracy", ev[1]);
+        res.put("collapsed_test_loss", ev[0]);
+        res.put("collapsed_params", dense.parameterCount());
+        err.printf(Locale.ROOT, "fnl experiment: %s collapsed to %,d parameters: test accuracy %.2f%% (factorized: %.2f%%)%n",
+                run, dense.parameterCount(), 100 * ev[1], 100 * Plots.num(res.get("test_accuracy")));
+    }
+
+    /**
      * The reference recipe's step schedule (×0.1 after epochs 7 and 11 of 15) scaled to {@code epochs}: milestones at
      * round(7·E/15) and round(11·E/15), kept distinct and inside 1 .. E−1 where E allows.
      */
@@ -366,9 +429,12 @@ final class ExperimentCommand implements Command {
         StringBuilder sb = new StringBuilder();
         sb.append("## fnl experiment ").append(ex.name()).append("\n\n").append(ex.description()).append("\n\n");
         boolean text = ex.name().equals("transformer");
+        boolean collapsed = ex.collapse();
         sb.append(text ? "| arm | params | % dense | test bits/char (mean ± spread) | test accuracy | runs |\n"
+                : collapsed ? "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | collapsed params "
+                        + "| collapsed test accuracy % (mean ± spread) | runs |\n"
                 : "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | runs |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        sb.append(collapsed ? "|---|---:|---:|---:|---:|---:|---:|---:|\n" : "|---|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Map<String, Object>>> e : results.entrySet()) {
             List<Map<String, Object>> rs = e.getValue();
             double[] acc = rs.stream().mapToDouble(r -> Plots.num(r.get("test_accuracy"))).toArray();
@@ -379,6 +445,16 @@ final class ExperimentCommand implements Command {
                 double[] bpc = java.util.Arrays.stream(loss).map(l -> l / Math.log(2)).toArray();
                 sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.4f ± %.4f | %.2f%% | %d |%n", e.getKey(),
                         params, 100.0 * params / dense, mean(bpc), spread(bpc), 100 * mean(acc), rs.size()));
+            } else if (collapsed) {
+                boolean any = rs.get(0).containsKey("collapsed_params");
+                double[] cacc = any ? rs.stream().mapToDouble(r -> Plots.num(r.get("collapsed_test_accuracy"))).toArray()
+                        : null;
+                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %s | %s | %d |%n", e.getKey(),
+                        params, 100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss),
+                        any ? String.format(Locale.ROOT, "%,d", ((Number) rs.get(0).get("collapsed_params")).longValue())
+                                : "— (dense)",
+                        any ? String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean(cacc), 100 * spread(cacc)) : "—",
+                        rs.size()));
             } else {
                 sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %d |%n", e.getKey(), params,
                         100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size()));
