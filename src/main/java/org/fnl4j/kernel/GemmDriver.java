@@ -33,6 +33,11 @@ final class GemmDriver {
     static final long PARALLEL_MIN_WORK = 1L << 22;
     /** k steps per block of the transposing B pack. */
     private static final int TRANSPOSE_STEP = 16;
+    /**
+     * Most B panels per block for which A is read unpacked: below this an A element is reused too
+     * few times for its packing (a strided copy) to pay off.
+     */
+    static final int DIRECT_A_MAX_PANELS = 8;
     /** Shortest k, and largest output m·n, for which the k dimension is split into {@link #kParts} ranges. */
     static final int K_SPLIT_MIN = 4096;
     static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
@@ -40,11 +45,17 @@ final class GemmDriver {
     static final int K_PARTS = 8;
 
     private final GemmMicroKernel kernel;
-    private final int mr, nr, mcMax, ncMax;
+    private final int mr, nr, mcMax, ncMax, directPanels;
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
     GemmDriver(GemmMicroKernel kernel) {
+        this(kernel, DIRECT_A_MAX_PANELS);
+    }
+
+    /** A driver reading A unpacked when a block has at most {@code directPanels} B panels (tests pin both paths). */
+    GemmDriver(GemmMicroKernel kernel, int directPanels) {
         this.kernel = kernel;
+        this.directPanels = directPanels;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
         this.mcMax = Math.max(mr, MC / mr * mr);
@@ -158,33 +169,63 @@ final class GemmDriver {
                 int kc = Math.min(kcStep, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
                 packB(transB, b, bOff, ldb, pc, kc, jc, ncb, bp);
+                // With few B panels per A block, each A element is used too few times to pay for its packing.
+                boolean direct = ceilDiv(ncb, nr) <= directPanels;
                 for (int ic = i0; ic < i1; ic += mcStep) {
                     int mcb = Math.min(mcStep, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mcb, pc, kc, ap);
-                    macro(kc, mcb, ncb, ap, bp, alpha, betaBlock, c, cOff + ic * ldc + jc, ldc, tile);
+                    if (direct) {
+                        int full = mcb / mr * mr;
+                        if (full < mcb) {
+                            packA(transA, a, aOff, lda, ic + full, mcb - full, pc, kc, ap);
+                        }
+                        int base = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc;
+                        macro(kc, mcb, ncb, a, base, transA ? lda : 1, transA ? 1 : lda, full, ap, bp, alpha, betaBlock,
+                                c, cOff + ic * ldc + jc, ldc, tile);
+                    } else {
+                        packA(transA, a, aOff, lda, ic, mcb, pc, kc, ap);
+                        macro(kc, mcb, ncb, null, 0, 0, 0, 0, ap, bp, alpha, betaBlock, c, cOff + ic * ldc + jc, ldc,
+                                tile);
+                    }
                 }
             }
         }
     }
 
-    private void macro(int kc, int mcb, int ncb, float[] ap, float[] bp, float alpha, float beta,
-                       float[] c, int cOff, int ldc, float[] tile) {
+    /**
+     * One A block against the packed B panels. Slivers starting below {@code directRows} are read
+     * straight from {@code da} (element (i, p) of the block at {@code da[dBase + p*dks + i*drs]}); the
+     * rest from the packed slivers in {@code pa}, the first of them at offset 0.
+     */
+    private void macro(int kc, int mcb, int ncb, float[] da, int dBase, int dks, int drs, int directRows, float[] pa,
+                       float[] bp, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
         for (int jr = 0; jr < ncb; jr += nr) {
             int nrb = Math.min(nr, ncb - jr);
             int bo = jr * kc;
             for (int ir = 0; ir < mcb; ir += mr) {
                 int mrb = Math.min(mr, mcb - ir);
-                int ao = ir * kc;
+                float[] as;
+                int ao, ks, rs;
+                if (ir < directRows) {
+                    as = da;
+                    ao = dBase + ir * drs;
+                    ks = dks;
+                    rs = drs;
+                } else {
+                    as = pa;
+                    ao = (ir - directRows) * kc;
+                    ks = mr;
+                    rs = 1;
+                }
                 int co = cOff + ir * ldc + jr;
                 if (mrb == mr && nrb == nr && alpha == 1f && (beta == 0f || beta == 1f)) {
                     if (beta == 0f) {
-                        kernel.multiply(kc, ap, ao, bp, bo, c, co, ldc);
+                        kernel.multiply(kc, as, ao, ks, rs, bp, bo, c, co, ldc);
                     } else {
-                        kernel.multiplyAdd(kc, ap, ao, bp, bo, c, co, ldc);
+                        kernel.multiplyAdd(kc, as, ao, ks, rs, bp, bo, c, co, ldc);
                     }
                     continue;
                 }
-                kernel.multiply(kc, ap, ao, bp, bo, tile, 0, nr);
+                kernel.multiply(kc, as, ao, ks, rs, bp, bo, tile, 0, nr);
                 if (mrb == mr && nrb == nr) {
                     kernel.store(tile, alpha, beta, c, co, ldc);
                 } else {

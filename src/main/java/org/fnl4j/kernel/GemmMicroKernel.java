@@ -5,8 +5,11 @@ package org.fnl4j.kernel;
  * sliver of A and a packed panel of B. Implementations: {@link ScalarGemmKernel} and the Vector API
  * {@code org.fnl4j.kernel.simd.SimdGemmKernel}, chosen by {@link Kernels#select}.
  *
- * <p>Packed layouts (both k-major): the A sliver holds {@code kc × mr()} floats, element (row i, step p)
- * at {@code ap[aOff + p*mr() + i]}; the B panel holds {@code kc × nr()} floats, element (step p,
+ * <p>A is read with two strides: element (row i, step p) of the sliver is {@code ap[aOff + p*ks + i*rs]}.
+ * A packed sliver (k-major, {@code kc × mr()} floats) has {@code ks = mr(), rs = 1}; the driver also
+ * passes A unpacked, straight from the caller's matrix ({@code ks = 1, rs = lda} for a row-major
+ * A, {@code ks = lda, rs = 1} for a transposed one), when packing would cost more than it saves.
+ * Packed layout of B (k-major): the B panel holds {@code kc × nr()} floats, element (step p,
  * column j) at {@code bp[bOff + p*nr() + j]}. Rows or columns beyond the matrix edge are zero-padded
  * by the packing routine.
  *
@@ -24,16 +27,17 @@ public interface GemmMicroKernel {
 
     /**
      * {@code out[outOff + i*ldo + j] = acc(i, j)} for {@code i < mr(), j < nr()}, where
-     * {@code acc(i, j) = Σ_{p<kc} ap[aOff+p*mr()+i] * bp[bOff+p*nr()+j]} accumulated in increasing p
+     * {@code acc(i, j) = Σ_{p<kc} ap[aOff+p*ks+i*rs] * bp[bOff+p*nr()+j]} accumulated in increasing p
      * (the SIMD kernel with fused multiply-adds).
      */
-    void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo);
+    void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff, int ldo);
 
     /**
      * {@code out[outOff + i*ldo + j] += acc(i, j)}, with {@code acc} as in {@link #multiply}; the
      * case alpha = beta = 1 of {@link #store} without the temp tile.
      */
-    void multiplyAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo);
+    void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff,
+                     int ldo);
 
     /**
      * {@code C[cOff+i*ldc+j] = alpha*acc[i*nr()+j] + beta*C[cOff+i*ldc+j]} over the full tile (acc as

@@ -1,11 +1,9 @@
 package org.fnl4j.kernel;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import java.util.logging.Logger;
 
@@ -22,7 +20,14 @@ import java.util.logging.Logger;
  * default {@link Runtime#availableProcessors()}), overridden at run time by {@link #setThreads(int)}.
  *
  * <p>Nested calls (a chunk body calling {@code forChunks} again) run their chunks inline on the
- * current thread, in index order, so a pool thread never waits for a pool thread.
+ * current thread, in index order, so a pool thread never waits for a pool thread. So do calls made
+ * while another thread's call is running (one job runs on the pool at a time).
+ *
+ * <p>Helpers spin for a while after each job before they park (system property
+ * {@value #SPIN_PROPERTY}, microseconds, default {@value #DEFAULT_SPIN_MICROS}), as OpenMP runtimes
+ * do: a training step issues hundreds of sub-millisecond kernels, and waking a parked thread costs
+ * tens of microseconds, often more than the chunk it would run. The caller spins too while the last
+ * chunks finish. Set the property to 0 on a machine where idle spinning is unwelcome.
  */
 public final class Parallel {
     private static final Logger LOG = Logger.getLogger("org.fnl4j.kernel");
@@ -30,10 +35,23 @@ public final class Parallel {
     /** System property giving the default number of threads. */
     public static final String THREADS_PROPERTY = "fnl4j.threads";
 
+    /** System property: how long (µs) an idle helper spins for the next job before it parks. */
+    public static final String SPIN_PROPERTY = "fnl4j.spinMicros";
+
+    static final int DEFAULT_SPIN_MICROS = 500;
+
+    private static final long SPIN_NANOS = Math.max(0, Long.getLong(SPIN_PROPERTY, DEFAULT_SPIN_MICROS)) * 1000L;
+
     private static volatile int threads = initialThreads();
 
-    /** Helpers beyond the caller; grows and shrinks with {@link #setThreads(int)}. */
-    private static final ThreadPoolExecutor POOL = newPool(Math.max(1, threads - 1));
+    /** Helper threads, started on demand and kept (daemons); helper i takes part in jobs with more than i helpers. */
+    private static volatile Worker[] workers = new Worker[0];
+
+    /** The job on the pool, or the last one; a helper runs each job at most once. */
+    private static volatile Job current;
+
+    /** One job on the pool at a time; a concurrent caller runs its chunks inline instead. */
+    private static final ReentrantLock SUBMIT = new ReentrantLock();
 
     /** Set while the current thread runs chunks, so a nested forChunks runs inline. */
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -53,15 +71,6 @@ public final class Parallel {
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("Parallel.setThreads: thread count must be >= 1, got " + n);
-        }
-        int helpers = Math.max(1, n - 1);
-        // ThreadPoolExecutor requires core <= max at every step.
-        if (helpers > POOL.getMaximumPoolSize()) {
-            POOL.setMaximumPoolSize(helpers);
-            POOL.setCorePoolSize(helpers);
-        } else {
-            POOL.setCorePoolSize(helpers);
-            POOL.setMaximumPoolSize(helpers);
         }
         threads = n;
     }
@@ -88,22 +97,34 @@ public final class Parallel {
         }
         boolean[] inside = INSIDE.get();
         int t = threads;
-        if (chunks == 1 || t == 1 || inside[0]) {
+        if (chunks <= 1 || t == 1 || inside[0] || !SUBMIT.tryLock()) {
             runInline(chunks, body, inside);
             return;
         }
-        Job job = new Job(chunks, body);
-        int helpers = Math.min(t, chunks) - 1;
-        for (int h = 0; h < helpers; h++) {
-            POOL.execute(job);
-        }
-        inside[0] = true;
         try {
-            job.work();
+            int helpers = Math.min(t, chunks) - 1;
+            Worker[] ws = ensureWorkers(helpers);
+            Job job = new Job(chunks, body, helpers);
+            current = job;
+            for (int h = 0; h < helpers; h++) {
+                if (ws[h].parked) {
+                    LockSupport.unpark(ws[h]);
+                }
+            }
+            inside[0] = true;
+            try {
+                job.work();
+            } finally {
+                inside[0] = false;
+            }
+            try {
+                job.await();
+            } finally {
+                current = null; // drop the body (and the arrays it holds) once every chunk is done
+            }
         } finally {
-            inside[0] = false;
+            SUBMIT.unlock();
         }
-        job.await();
     }
 
     /**
@@ -136,29 +157,89 @@ public final class Parallel {
         }
     }
 
-    /** One forChunks call: chunk indices are claimed from a shared counter by the caller and helpers. */
-    private static final class Job implements Runnable {
-        private final int chunks;
-        private final IntConsumer body;
-        private final AtomicInteger next = new AtomicInteger();
-        private final CountDownLatch done;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private static synchronized Worker[] ensureWorkers(int helpers) {
+        Worker[] ws = workers;
+        if (ws.length >= helpers) {
+            return ws;
+        }
+        Worker[] grown = java.util.Arrays.copyOf(ws, helpers);
+        for (int i = ws.length; i < helpers; i++) {
+            grown[i] = new Worker(i);
+            grown[i].start();
+        }
+        workers = grown;
+        return grown;
+    }
 
-        Job(int chunks, IntConsumer body) {
-            this.chunks = chunks;
-            this.body = body;
-            this.done = new CountDownLatch(chunks);
+    /** A helper thread: runs each new job it is part of, spinning between jobs before it parks. */
+    private static final class Worker extends Thread {
+        private final int index;
+        volatile boolean parked;
+        private Job last;
+
+        Worker(int index) {
+            super("fnl4j-parallel-" + (index + 1));
+            this.index = index;
+            setDaemon(true);
         }
 
         @Override
         public void run() {
             boolean[] inside = INSIDE.get();
-            inside[0] = true;
-            try {
-                work();
-            } finally {
-                inside[0] = false;
+            while (true) {
+                Job job = next();
+                inside[0] = true;
+                try {
+                    job.work();
+                } finally {
+                    inside[0] = false;
+                }
             }
+        }
+
+        private boolean mine(Job j) {
+            return j != null && j != last && index < j.helpers;
+        }
+
+        private Job next() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (true) {
+                Job j = current;
+                if (mine(j)) {
+                    last = j;
+                    return j;
+                }
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                // Publish "parked" before the last look, so a submitter either sees it and unparks
+                // this thread, or this look sees the submitter's job (both fields are volatile).
+                parked = true;
+                j = current;
+                if (!mine(j)) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+                spinUntil = System.nanoTime() + SPIN_NANOS;
+            }
+        }
+    }
+
+    /** One forChunks call: chunk indices are claimed from a shared counter by the caller and helpers. */
+    private static final class Job {
+        private final int chunks;
+        private final int helpers;
+        private final IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger remaining;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int chunks, IntConsumer body, int helpers) {
+            this.chunks = chunks;
+            this.body = body;
+            this.helpers = helpers;
+            this.remaining = new AtomicInteger(chunks);
         }
 
         void work() {
@@ -171,31 +252,27 @@ public final class Parallel {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 } finally {
-                    done.countDown();
+                    remaining.decrementAndGet();
                 }
             }
         }
 
+        /** Waits until every chunk has finished (spinning first: the wait is usually one chunk's tail). */
         void await() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    // The chunks hold the caller's arrays: returning before they finish would be unsafe.
-                    interrupted = true;
+            long spinUntil = System.nanoTime() + Math.max(SPIN_NANOS, 50_000L);
+            while (remaining.get() > 0) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000L);
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
             Throwable e = failure.get();
-            if (e instanceof RuntimeException) {
-                throw (RuntimeException) e;
+            if (e instanceof RuntimeException re) {
+                throw re;
             }
-            if (e instanceof Error) {
-                throw (Error) e;
+            if (e instanceof Error er) {
+                throw er;
             }
             if (e != null) {
                 throw new RuntimeException("Parallel.forChunks: a chunk failed", e);
@@ -219,16 +296,5 @@ public final class Parallel {
         }
         LOG.warning("ignoring -D" + THREADS_PROPERTY + "=" + s + " (expected an integer >= 1); using " + def);
         return Math.max(1, def);
-    }
-
-    private static ThreadPoolExecutor newPool(int helpers) {
-        AtomicInteger id = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(helpers, helpers, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread th = new Thread(r, "fnl4j-parallel-" + id.incrementAndGet());
-                    th.setDaemon(true);
-                    return th;
-                });
-        return pool;
     }
 }

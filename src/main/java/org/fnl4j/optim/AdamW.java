@@ -77,15 +77,17 @@ public final class AdamW extends Optimizer {
         float stepSize = (float) (lr / bc1);
         float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
         float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, e = eps;
-        for (int i = 0; i < n; i++) {
-            float wi = w[off + i] * shrink;
-            float gi = g[i] + l2 * w[off + i];
-            float mm = b1 * mi[i] + c1 * gi;
-            float vv = b2 * vi[i] + c2 * gi * gi;
-            mi[i] = mm;
-            vi[i] = vv;
-            w[off + i] = wi - stepSize * mm / ((float) Math.sqrt(vv) * invSqrtBc2 + e);
-        }
+        forRanges(n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float wi = w[off + i] * shrink;
+                float gi = g[i] + l2 * w[off + i];
+                float mm = b1 * mi[i] + c1 * gi;
+                float vv = b2 * vi[i] + c2 * gi * gi;
+                mi[i] = mm;
+                vi[i] = vv;
+                w[off + i] = wi - stepSize * mm / ((float) Math.sqrt(vv) * invSqrtBc2 + e);
+            }
+        });
     }
 
     @Override

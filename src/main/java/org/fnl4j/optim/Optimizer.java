@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fnl4j.kernel.Parallel;
 import org.fnl4j.nn.Parameter;
 
 /**
@@ -68,6 +69,28 @@ public abstract class Optimizer {
      * @param grad its gradient, length {@code p.size()}, offset 0 (not to be modified)
      */
     protected abstract void update(int index, Parameter p, float[] grad, ParamGroup group);
+
+    /** Elements per chunk of a parallel update; small tensors (biases, norms) are updated inline. */
+    static final int UPDATE_CHUNK = 1 << 15;
+
+    /** An elementwise update of elements [from, to) of one parameter. */
+    @FunctionalInterface
+    protected interface RangeUpdate {
+        void apply(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over [0, n) in fixed chunks of {@link #UPDATE_CHUNK} elements on the kernel
+     * threads. Updates are elementwise, so the result is the same bits at any thread count.
+     */
+    protected static void forRanges(int n, RangeUpdate body) {
+        if (n <= 2 * UPDATE_CHUNK) {
+            body.apply(0, n);
+            return;
+        }
+        int chunks = (n + UPDATE_CHUNK - 1) / UPDATE_CHUNK;
+        Parallel.forChunks(chunks, c -> body.apply(c * UPDATE_CHUNK, Math.min(n, (c + 1) * UPDATE_CHUNK)));
+    }
 
     /** Zeroes every parameter's gradient in place (buffers are kept, not dropped). */
     public void zeroGrad() {

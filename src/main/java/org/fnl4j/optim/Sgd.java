@@ -73,28 +73,49 @@ public final class Sgd extends Optimizer {
         float shrink = 1f - lr * group.decayIf(DecayKind.DECOUPLED);
         paramSteps[index]++;
         if (momentum == 0) {
-            for (int i = 0; i < n; i++) {
-                float wi = w[off + i];
-                float d = g[i] + l2 * wi;
-                w[off + i] = wi * shrink - lr * d;
-            }
+            forRanges(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float wi = w[off + i];
+                    float d = g[i] + l2 * wi;
+                    w[off + i] = wi * shrink - lr * d;
+                }
+            });
             return;
         }
-        float[] b = buf[index];
-        boolean first = b == null;
+        boolean first = buf[index] == null;
         if (first) {
-            b = buf[index] = new float[n];
+            buf[index] = new float[n];
         }
+        float[] b = buf[index];
         float mu = momentum;
         float keep = 1f - dampening;
-        for (int i = 0; i < n; i++) {
-            float wi = w[off + i];
-            float d = g[i] + l2 * wi;
-            float bi = first ? d : mu * b[i] + keep * d;
-            b[i] = bi;
-            float step = nesterov ? d + mu * bi : bi;
-            w[off + i] = wi * shrink - lr * step;
-        }
+        // One loop per case keeps the bodies branch-free, so C2 vectorizes them.
+        forRanges(n, (from, to) -> {
+            if (first) {
+                for (int i = from; i < to; i++) {
+                    float wi = w[off + i];
+                    float d = g[i] + l2 * wi;
+                    b[i] = d;
+                    w[off + i] = wi * shrink - lr * (nesterov ? d + mu * d : d);
+                }
+            } else if (nesterov) {
+                for (int i = from; i < to; i++) {
+                    float wi = w[off + i];
+                    float d = g[i] + l2 * wi;
+                    float bi = mu * b[i] + keep * d;
+                    b[i] = bi;
+                    w[off + i] = wi * shrink - lr * (d + mu * bi);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    float wi = w[off + i];
+                    float d = g[i] + l2 * wi;
+                    float bi = mu * b[i] + keep * d;
+                    b[i] = bi;
+                    w[off + i] = wi * shrink - lr * bi;
+                }
+            }
+        });
     }
 
     @Override

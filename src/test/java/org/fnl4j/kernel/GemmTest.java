@@ -196,6 +196,23 @@ class GemmTest {
         }
     }
 
+    /** Reading A unpacked must give the bits of the packed path (same products, same order), edges included. */
+    @Test
+    void unpackedAGivesThePackedBits() {
+        List<GemmMicroKernel> kernels = new ArrayList<>(List.of(new ScalarGemmKernel()));
+        if (Kernels.simdActive()) {
+            kernels.add(Kernels.loadSimd(SIMD, GemmMicroKernel.class));
+        }
+        for (GemmMicroKernel k : kernels) {
+            GemmDriver packed = new GemmDriver(k, 0), direct = new GemmDriver(k, Integer.MAX_VALUE);
+            for (Problem p : problems()) {
+                float[] cp = p.run(packed), cd = p.run(direct);
+                p.check(cd, "direct " + k.getClass().getSimpleName() + " " + p);
+                assertArrayEquals(cp, cd, "packed vs direct A " + k.getClass().getSimpleName() + " " + p);
+            }
+        }
+    }
+
     @Test
     void selectedKernelFollowsKernelSelection() {
         String name = GemmDriver.INSTANCE.kernel().getClass().getName();

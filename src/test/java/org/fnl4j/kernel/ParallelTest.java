@@ -113,6 +113,43 @@ class ParallelTest {
     }
 
     @Test
+    void concurrentCallersEachRunEveryChunkOnce() throws Exception {
+        Parallel.setThreads(2);
+        int callers = 4, rounds = 300, chunks = 9;
+        AtomicIntegerArray hits = new AtomicIntegerArray(callers * chunks);
+        Thread[] ts = new Thread[callers];
+        for (int c = 0; c < callers; c++) {
+            int base = c * chunks;
+            ts[c] = new Thread(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    Parallel.forChunks(chunks, i -> hits.incrementAndGet(base + i));
+                }
+            });
+            ts[c].start();
+        }
+        for (Thread t : ts) {
+            t.join(60_000);
+        }
+        for (int i = 0; i < callers * chunks; i++) {
+            assertEquals(rounds, hits.get(i), "slot " + i);
+        }
+    }
+
+    @Test
+    void helpersWakeAfterParking() throws Exception {
+        Parallel.setThreads(2);
+        // Longer than the spin window, so the helper has parked and must be unparked by the next call.
+        for (int r = 0; r < 3; r++) {
+            Thread.sleep(Parallel.DEFAULT_SPIN_MICROS / 1000 + 20);
+            AtomicIntegerArray hits = new AtomicIntegerArray(16);
+            Parallel.forChunks(16, hits::incrementAndGet);
+            for (int i = 0; i < 16; i++) {
+                assertEquals(1, hits.get(i), "round " + r + " chunk " + i);
+            }
+        }
+    }
+
+    @Test
     void chunkStartCoversTheRangeContiguously() {
         for (int total : new int[] {0, 1, 5, 100, 101}) {
             for (int chunks : new int[] {1, 3, 7}) {

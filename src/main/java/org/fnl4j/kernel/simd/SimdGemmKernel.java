@@ -48,24 +48,27 @@ public final class SimdGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+    public void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff,
+                         int ldo) {
         if (vectors == 4) {
-            multiply6x4(kc, ap, aOff, bp, bOff, out, outOff, ldo);
+            multiply6x4(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
         } else {
-            multiply6x2(kc, ap, aOff, bp, bOff, out, outOff, ldo);
+            multiply6x2(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
         }
     }
 
     @Override
-    public void multiplyAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+    public void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+                            int outOff, int ldo) {
         if (vectors == 4) {
-            multiplyAdd6x4(kc, ap, aOff, bp, bOff, out, outOff, ldo);
+            multiplyAdd6x4(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
         } else {
-            multiplyAdd6x2(kc, ap, aOff, bp, bOff, out, outOff, ldo);
+            multiplyAdd6x2(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
         }
     }
 
-    private static void multiply6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+    private static void multiply6x4(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+                                            int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -78,18 +81,18 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
-            int ai = aOff + p * MR;
+            int ai = aOff + p * ks;
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + rs]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * rs]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * rs]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * rs]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * rs]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
         int o0 = outOff;
@@ -124,7 +127,8 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         c53.intoArray(out, o5 + 3 * L);
     }
 
-    private static void multiplyAdd6x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+    private static void multiplyAdd6x4(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+                                               int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -137,18 +141,18 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
-            int ai = aOff + p * MR;
+            int ai = aOff + p * ks;
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + rs]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * rs]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * rs]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * rs]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * rs]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
         int o0 = outOff;
@@ -183,7 +187,8 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         FloatVector.fromArray(S, out, o5 + 3 * L).add(c53).intoArray(out, o5 + 3 * L);
     }
 
-    private static void multiply6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+    private static void multiply6x2(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+                                            int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -194,18 +199,18 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            int ai = aOff + p * MR;
+            int ai = aOff + p * ks;
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + rs]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * rs]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * rs]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * rs]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * rs]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
         }
         int o0 = outOff;
@@ -228,7 +233,8 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         c51.intoArray(out, o5 + L);
     }
 
-    private static void multiplyAdd6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] out, int outOff, int ldo) {
+    private static void multiplyAdd6x2(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+                                               int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -239,18 +245,18 @@ public final class SimdGemmKernel implements GemmMicroKernel {
             int bi = bOff + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            int ai = aOff + p * MR;
+            int ai = aOff + p * ks;
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + rs]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * rs]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * rs]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * rs]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * rs]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
         }
         int o0 = outOff;
