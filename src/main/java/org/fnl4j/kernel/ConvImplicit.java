@@ -347,6 +347,22 @@ public final class ConvImplicit {
             bufLen = (int) len;
         }
 
+        /** buf[from..to) = 0; the padding runs are mostly a float or two, too short for Arrays.fill's setup. */
+        private static void zero(float[] buf, int from, int to) {
+            if (to - from > 32) {
+                Arrays.fill(buf, from, to, 0f);
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                buf[i] = 0f;
+            }
+        }
+
+        /** ⌈x / y⌉ for y &gt; 0 and any sign of x. */
+        private static int ceilDiv(int x, int y) {
+            return -Math.floorDiv(-x, y);
+        }
+
         /** Copies the planes starting at in[inOff] (channel-major, srcH × srcW each) into buf. */
         void fill(float[] in, int inOff, float[] buf) {
             fill(in, inOff, 0, buf);
@@ -364,16 +380,25 @@ public final class ConvImplicit {
                             for (int r = 0; r < hsImage; r++) {
                                 int prow = r * sh + a, rel = prow - padT, dst = base + r * ws;
                                 if (prow >= hp || rel < 0 || rel % upH != 0 || rel / upH >= srcH) {
-                                    Arrays.fill(buf, dst, dst + ws, 0f);
+                                    zero(buf, dst, dst + ws);
                                     continue;
                                 }
                                 int rowStart = plane + rel / upH * srcW;
                                 if (sw == 1 && upW == 1) {
                                     int lo = Math.min(ws, Math.max(0, padL));
                                     int hi = Math.max(lo, Math.min(ws, padL + srcW));
-                                    Arrays.fill(buf, dst, dst + lo, 0f);
+                                    zero(buf, dst, dst + lo);
                                     System.arraycopy(in, rowStart + lo - padL, buf, dst + lo, hi - lo);
-                                    Arrays.fill(buf, dst + hi, dst + ws, 0f);
+                                    zero(buf, dst + hi, dst + ws);
+                                } else if (upW == 1) {
+                                    // Column t reads source column t·sw + b − padL; the valid t form one range.
+                                    int lo = Math.min(ws, Math.max(0, ceilDiv(padL - b, sw)));
+                                    int hi = Math.max(lo, Math.min(ws, ceilDiv(Math.min(wp, padL + srcW) - b, sw)));
+                                    zero(buf, dst, dst + lo);
+                                    for (int t = lo, src = rowStart + lo * sw + b - padL; t < hi; t++, src += sw) {
+                                        buf[dst + t] = in[src];
+                                    }
+                                    zero(buf, dst + hi, dst + ws);
                                 } else {
                                     for (int t = 0; t < ws; t++) {
                                         int pcol = t * sw + b, cr = pcol - padL;

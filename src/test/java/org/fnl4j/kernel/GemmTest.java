@@ -131,6 +131,7 @@ class GemmTest {
         long seed = 1;
         int[][] shapes = {{1, 1, 1}, {7, 7, 7}, {31, 31, 31}, {1, 7, 31}, {31, 1, 7}, {7, 31, 1},
                           {129, 77, 301}, {1021, 7, 31}, {7, 1021, 31}, {13, 67, 1021},
+                          {8, 50, 9}, {64, 200, 37}, {128, 1021, 45}, // transposed B: swapped operands
                           {5, 70, 4100}}; // the last one splits k
         float[][] ab = {{1f, 0f}, {1.5f, 1f}, {-0.75f, 0.5f}, {1f, 1f}};
         for (int[] s : shapes) {

@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.State;
  * Compare with {@code bench/pytorch_peer.py} run in the same minutes.
  */
 @State(Scope.Benchmark)
-@org.openjdk.jmh.annotations.Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC"})
+@org.openjdk.jmh.annotations.Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "-Xmn1536m", "-Xms2g", "-XX:+AlwaysPreTouch"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ModelStepBench {

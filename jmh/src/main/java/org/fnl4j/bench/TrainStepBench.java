@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "-Xmn1536m", "-Xms2g", "-XX:+AlwaysPreTouch"})
 public class TrainStepBench {
     static final int BATCH = 128;
     static final float LR = 0.01f;
