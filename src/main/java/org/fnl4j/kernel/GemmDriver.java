@@ -35,9 +35,10 @@ final class GemmDriver {
     private static final int TRANSPOSE_STEP = 16;
     /**
      * Most B panels per block for which A is read unpacked: below this an A element is reused too
-     * few times for its packing (a strided copy) to pay off.
+     * few times for its packing (a strided copy) to pay off. Tuning knob: system property
+     * {@code fnl4j.gemm.directPanels} (0 always packs A).
      */
-    static final int DIRECT_A_MAX_PANELS = 8;
+    static final int DIRECT_A_MAX_PANELS = Integer.getInteger("fnl4j.gemm.directPanels", 8);
     /** Shortest k, and largest output m·n, for which the k dimension is split into {@link #kParts} ranges. */
     static final int K_SPLIT_MIN = 4096;
     static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
