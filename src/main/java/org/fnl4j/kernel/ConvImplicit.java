@@ -347,6 +347,11 @@ public final class ConvImplicit {
             bufLen = (int) len;
         }
 
+        /** Stride 1, no upsampling, no column padding and rows exactly as wide as the source's. */
+        private boolean unpaddedRows() {
+            return sh == 1 && sw == 1 && upH == 1 && upW == 1 && padL == 0 && ws == srcW && padT >= 0;
+        }
+
         /** buf[from..to) = 0; the padding runs are mostly a float or two, too short for Arrays.fill's setup. */
         private static void zero(float[] buf, int from, int to) {
             if (to - from > 32) {
@@ -377,6 +382,14 @@ public final class ConvImplicit {
                         for (int p = 0; p < images; p++) {
                             int plane = inOff + p * imageStride + c * srcH * srcW;
                             int base = phase + p * hsImage * ws;
+                            if (unpaddedRows()) {
+                                // Rows as wide as the source (a k×1 conv): the source plane is one block.
+                                int top = Math.min(hsImage, padT), rows = Math.min(srcH, hsImage - top);
+                                zero(buf, base, base + top * ws);
+                                System.arraycopy(in, plane, buf, base + top * ws, rows * ws);
+                                zero(buf, base + (top + rows) * ws, base + hsImage * ws);
+                                continue;
+                            }
                             for (int r = 0; r < hsImage; r++) {
                                 int prow = r * sh + a, rel = prow - padT, dst = base + r * ws;
                                 if (prow >= hp || rel < 0 || rel % upH != 0 || rel / upH >= srcH) {
