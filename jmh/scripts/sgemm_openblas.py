@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """numpy/OpenBLAS sgemm peer for GemmBench: prints GFLOP/s (median and best of the repeats) for the
-same shapes (square n=64..2048 and the conv-training GEMMs).
+same shapes (square n=64..2048, the conv-training GEMMs and the MLP step's GEMMs).
 
 Run with the machine's OpenBLAS core-type override removed, and the thread count fixed:
   OPENBLAS_NUM_THREADS=1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 jmh/scripts/sgemm_openblas.py
   OPENBLAS_NUM_THREADS=2 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 jmh/scripts/sgemm_openblas.py
-Options: --square-only, --conv-only, --seconds S (measuring time per shape, default 1),
+Options: --square-only, --conv-only, --mlp-only, --seconds S (measuring time per shape, default 1),
 --cpu-time (one thread only: time the thread's CPU time instead of wall-clock, which discounts the
 time the process waits for a core on a shared machine; GemmTune has the same option).
 """
@@ -50,14 +50,25 @@ def main():
     print(f"# numpy {np.__version__}, OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "
           f"OPENBLAS_CORETYPE={core}, {clock}")
     print(f"{'shape':<14} {'m':>6} {'n':>7} {'k':>7} {'GFLOP/s median':>15} {'best':>8}")
-    if "--conv-only" not in args:
+    if "--conv-only" not in args and "--mlp-only" not in args:
         for n in (64, 128, 256, 512, 1024, 2048):
             a = rng.random((n, n), dtype=np.float32) - 0.5
             b = rng.random((n, n), dtype=np.float32) - 0.5
             c = np.empty((n, n), dtype=np.float32)
             med, best = measure(lambda: np.matmul(a, b, out=c), 2.0 * n ** 3, seconds)
             print(f"{'square':<14} {n:>6} {n:>7} {n:>7} {med:>15.1f} {best:>8.1f}", flush=True)
-    if "--square-only" not in args:
+    if "--square-only" not in args and "--conv-only" not in args:
+        # The MLP 784-512-512-10 step at batch 128 (GemmBench.product); T = transposed operand view.
+        for ta, tb, m, n, k in [(0, 1, 128, 512, 784), (0, 1, 128, 512, 512), (1, 0, 512, 784, 128),
+                                (1, 0, 512, 512, 128), (0, 0, 128, 512, 512)]:
+            a = rng.random((k, m) if ta else (m, k), dtype=np.float32) - 0.5
+            b = rng.random((n, k) if tb else (k, n), dtype=np.float32) - 0.5
+            c = np.empty((m, n), dtype=np.float32)
+            av, bv = (a.T if ta else a), (b.T if tb else b)
+            name = f"{'T' if ta else 'N'}{'T' if tb else 'N'}_{m}x{n}x{k}"
+            med, best = measure(lambda: np.matmul(av, bv, out=c), 2.0 * m * n * k, seconds)
+            print(f"{name:<14} {m:>6} {n:>7} {k:>7} {med:>15.1f} {best:>8.1f}", flush=True)
+    if "--square-only" not in args and "--mlp-only" not in args:
         pixels = 128 * 28 * 28
         for ch in (16, 32, 64):
             kk = 9 * ch

@@ -10,8 +10,9 @@ package org.fnl4j.kernel;
  * order inside one micro-kernel call per k block, and edge tiles (finished from the temp tile by
  * {@link #combine}) round exactly like full tiles. So the value of each C element does not depend on how rows and
  * columns are split into blocks or among threads, and the result is bit-identical at any thread
- * count. The split itself: columns of C (NR panels) go to {@link Parallel#threads()} contiguous
- * chunks, or rows when there are too few columns; products of fewer than
+ * count. The split itself: C goes to {@link Parallel#threads()} contiguous chunks of rows (MR
+ * slivers) when it has more rows than columns, else of columns (NR panels), so that each thread
+ * reads its share of the larger operand and all of the smaller one; products of fewer than
  * {@link #PARALLEL_MIN_WORK} multiply-adds, and calls made from inside a parallel chunk, stay on the
  * calling thread. A product with a small output and a long k (a weight gradient over a batch) is
  * instead split into a fixed, shape-determined number of k ranges ({@link #kParts}) whose partial
@@ -20,9 +21,6 @@ package org.fnl4j.kernel;
  * <p>Pack buffers are per thread and grow-only, so steady-state calls allocate no arrays.
  */
 final class GemmDriver {
-    static final GemmDriver INSTANCE = new GemmDriver(
-            Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()));
-
     /** Depth of a k block: a KC×NR panel of B plus an MR×KC sliver of A stay near L1. */
     static final int KC = 384;
     /** Target rows of an A block (MC×KC floats stay in L2). */
@@ -44,6 +42,10 @@ final class GemmDriver {
     static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
     /** Most k ranges of a split product (also enough chunks to balance a few threads). */
     static final int K_PARTS = 8;
+
+    /** The shared driver; declared after the settings above, which its constructor reads. */
+    static final GemmDriver INSTANCE = new GemmDriver(
+            Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()));
 
     private final GemmMicroKernel kernel;
     private final int mr, nr, mcMax, ncMax, directPanels;
@@ -67,6 +69,11 @@ final class GemmDriver {
         return kernel;
     }
 
+    /** @return the most B panels per block for which this driver reads A unpacked */
+    int directPanels() {
+        return directPanels;
+    }
+
     /** Same contract as {@link Gemm#sgemm}; arguments are assumed checked. */
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -87,11 +94,30 @@ final class GemmDriver {
             splitK(parts, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        partitioned(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /** What a chunk of {@link #partitioned} does once its block of C, rows [i0, i1) × columns [j0, j1), is final. */
+    private interface BlockDone {
+        void done(int i0, int i1, int j0, int j1);
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C over all of k, C split into one block per thread (columns by
+     * NR panels, else rows by MR slivers) when the product is big enough; {@code then} (may be null)
+     * runs on the same thread right after each block.
+     */
+    private void partitioned(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc, BlockDone then) {
         int panels = ceilDiv(n, nr), slivers = ceilDiv(m, mr);
         int t = Parallel.insideChunk() ? 1 : Parallel.threads();
         int nChunks = 1, mChunks = 1;
         if (t > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
-            if (panels >= t) {
+            // Each thread reads all of one operand and its share of the other: share the larger one.
+            if (m > n && slivers >= t) {
+                mChunks = t;
+            } else if (panels >= t) {
                 nChunks = t;
             } else if (slivers >= t) {
                 mChunks = t;
@@ -101,6 +127,9 @@ final class GemmDriver {
         }
         if (nChunks * mChunks == 1) {
             block(0, m, 0, n, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (then != null) {
+                then.done(0, m, 0, n);
+            }
             return;
         }
         final int nc = nChunks, mcCount = mChunks;
@@ -111,6 +140,9 @@ final class GemmDriver {
             int j0 = Parallel.chunkStart(panels, nc, ni) * nr;
             int j1 = Math.min(n, Parallel.chunkStart(panels, nc, ni + 1) * nr);
             block(i0, i1, j0, j1, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (then != null && i0 < i1 && j0 < j1) {
+                then.done(i0, i1, j0, j1);
+            }
         });
     }
 
@@ -142,16 +174,39 @@ final class GemmDriver {
         return (double) x / (ceilDiv(x, nr) * nr);
     }
 
-    /** C = alpha·(op(B)ᵀ·op(A)ᵀ)ᵀ + beta·C through a scratch n×m product. */
+    /**
+     * C = alpha·(op(B)ᵀ·op(A)ᵀ)ᵀ + beta·C through a scratch n×m product T. Each thread transposes the
+     * block of T it computed, while it is still in its cache.
+     */
     private void sgemmTransposed(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         float[] t = buffers.get().swapped(n * m);
         // op(B)ᵀ is B as stored (n×k, row-major); op(A)ᵀ is A read with the opposite transpose flag.
-        sgemm(false, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m);
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[ci + j] = combine(t[j * m + i], alpha, beta, c, ci + j);
+        if (kParts(n, m, k) > 1) {
+            sgemm(false, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m);
+            transposeInto(t, m, 0, n, 0, m, alpha, beta, c, cOff, ldc);
+            return;
+        }
+        partitioned(false, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m,
+                (j0, j1, i0, i1) -> transposeInto(t, m, j0, j1, i0, i1, alpha, beta, c, cOff, ldc));
+    }
+
+    /**
+     * C[i][j] = combine(T[j][i]) for T rows [j0, j1) × columns [i0, i1) (T is n×m, leading dimension
+     * ldt), in square blocks so that both the reads and the writes stay within a few cache lines.
+     */
+    private static void transposeInto(float[] t, int ldt, int j0, int j1, int i0, int i1, float alpha, float beta,
+                                      float[] c, int cOff, int ldc) {
+        for (int ib = i0; ib < i1; ib += TRANSPOSE_STEP) {
+            int ie = Math.min(i1, ib + TRANSPOSE_STEP);
+            for (int jb = j0; jb < j1; jb += TRANSPOSE_STEP) {
+                int je = Math.min(j1, jb + TRANSPOSE_STEP);
+                for (int i = ib; i < ie; i++) {
+                    int ci = cOff + i * ldc;
+                    for (int j = jb; j < je; j++) {
+                        c[ci + j] = combine(t[j * ldt + i], alpha, beta, c, ci + j);
+                    }
+                }
             }
         }
     }

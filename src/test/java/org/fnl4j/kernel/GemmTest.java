@@ -214,6 +214,14 @@ class GemmTest {
         }
     }
 
+    /** The shared driver is built in a static initializer: it must see the settings declared beside it. */
+    @Test
+    void sharedDriverReadsTheDirectPanelsSetting() {
+        assertEquals(GemmDriver.DIRECT_A_MAX_PANELS, GemmDriver.INSTANCE.directPanels());
+        assertTrue(GemmDriver.INSTANCE.directPanels() > 0 || Integer.getInteger("fnl4j.gemm.directPanels", 1) == 0,
+                "the shared driver never reads A unpacked");
+    }
+
     @Test
     void selectedKernelFollowsKernelSelection() {
         String name = GemmDriver.INSTANCE.kernel().getClass().getName();

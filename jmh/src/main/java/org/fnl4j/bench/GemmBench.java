@@ -145,4 +145,38 @@ public class GemmBench {
         f.gflop += 2e-9 * s.m * s.n * s.k;
         return s.c;
     }
+
+    @State(Scope.Benchmark)
+    public static class Product {
+        /** TRANS_MxNxK, TRANS = op(A) op(B) (N or T): the MLP 784-512-512-10 step at batch 128. */
+        @Param({"NT_128x512x784", "NT_128x512x512", "TN_512x784x128", "TN_512x512x128", "NN_128x512x512"})
+        public String shape;
+        @Param({"1", "2"})
+        public int threads;
+        boolean ta, tb;
+        int m, n, k;
+        float[] a, b, c;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            Parallel.setThreads(threads);
+            ta = shape.charAt(0) == 'T';
+            tb = shape.charAt(1) == 'T';
+            String[] d = shape.substring(3).split("x");
+            m = Integer.parseInt(d[0]);
+            n = Integer.parseInt(d[1]);
+            k = Integer.parseInt(d[2]);
+            a = random(m * k, 1);
+            b = random(k * n, 2);
+            c = new float[m * n];
+        }
+    }
+
+    @Benchmark
+    public float[] product(Product s, Flops f) {
+        Gemm.sgemm(s.ta, s.tb, s.m, s.n, s.k, 1f, s.a, 0, s.ta ? s.m : s.k, s.b, 0, s.tb ? s.k : s.n,
+                0f, s.c, 0, s.n);
+        f.gflop += 2e-9 * s.m * s.n * s.k;
+        return s.c;
+    }
 }
