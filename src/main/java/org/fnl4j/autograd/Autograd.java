@@ -13,7 +13,8 @@ import org.fnl4j.tensor.Tensor;
  * closure that sits beside its forward; {@link #backward(Tensor)} runs those closures in reverse
  * topological order. After a backward, every node reached is released (closure and inputs
  * dropped, non-leaf gradients freed) so that a training step's activations become garbage at once
- * and memory does not grow step after step.
+ * and memory does not grow step after step. The freed gradient arrays are recycled by the next
+ * backward's {@link Tensor#gradBuffer()} calls (zeroed), so a step allocates few new ones.
  *
  * <p>Backward closures <b>accumulate</b> into their inputs' gradients ({@link Tensor#gradBuffer()})
  * and must skip inputs with {@code requiresGrad() == false}.
@@ -116,7 +117,7 @@ public final class Autograd {
                 node.release();
             }
             if (!t.retainsGrad()) {
-                t.setGrad(null);
+                t.recycleGrad();
             }
             t.setGradFn(null);
         }

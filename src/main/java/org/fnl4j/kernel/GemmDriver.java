@@ -37,6 +37,12 @@ final class GemmDriver {
      * {@code fnl4j.gemm.directPanels} (0 always packs A).
      */
     static final int DIRECT_A_MAX_PANELS = Integer.getInteger("fnl4j.gemm.directPanels", 8);
+    /**
+     * Most rows of C per block for which full-width panels of an untransposed B are read in place
+     * instead of packed (a convolution's forward product has as many rows as output channels).
+     * Tuning knob: system property {@code fnl4j.gemm.directBRows} (0 always packs B).
+     */
+    static final int DIRECT_B_MAX_ROWS = Integer.getInteger("fnl4j.gemm.directBRows", 48);
     /** Shortest k, and largest output m·n, for which the k dimension is split into {@link #kParts} ranges. */
     static final int K_SPLIT_MIN = 4096;
     static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
@@ -48,17 +54,26 @@ final class GemmDriver {
             Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()));
 
     private final GemmMicroKernel kernel;
-    private final int mr, nr, mcMax, ncMax, directPanels;
+    private final int mr, nr, mcMax, ncMax, directPanels, directBRows;
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
     GemmDriver(GemmMicroKernel kernel) {
-        this(kernel, DIRECT_A_MAX_PANELS);
+        this(kernel, DIRECT_A_MAX_PANELS, DIRECT_B_MAX_ROWS);
     }
 
     /** A driver reading A unpacked when a block has at most {@code directPanels} B panels (tests pin both paths). */
     GemmDriver(GemmMicroKernel kernel, int directPanels) {
+        this(kernel, directPanels, DIRECT_B_MAX_ROWS);
+    }
+
+    /**
+     * A driver reading A unpacked when a block has at most {@code directPanels} B panels, and B in place
+     * when a block has at most {@code directBRows} rows (tests pin every path).
+     */
+    GemmDriver(GemmMicroKernel kernel, int directPanels, int directBRows) {
         this.kernel = kernel;
         this.directPanels = directPanels;
+        this.directBRows = directBRows;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
         this.mcMax = Math.max(mr, MC / mr * mr);
@@ -67,6 +82,11 @@ final class GemmDriver {
 
     GemmMicroKernel kernel() {
         return kernel;
+    }
+
+    /** @return the most rows per block for which this driver reads B in place */
+    int directBRows() {
+        return directBRows;
     }
 
     /** @return the most B panels per block for which this driver reads A unpacked */
@@ -265,12 +285,19 @@ final class GemmDriver {
         float[] ap = buf.a(mcStep * kcStep);
         float[] bp = buf.b(ncStep * kcStep);
         float[] tile = buf.tile(mr * nr);
+        // With few A rows, each B element is used by too few slivers to pay for its packing: full-width
+        // panels of an untransposed B are then read in place, row p of the panel ldb floats after row p-1.
+        boolean directB = !transB && rows <= directBRows;
         for (int jc = j0; jc < j1; jc += ncStep) {
             int ncb = Math.min(ncStep, j1 - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
-                packB(transB, b, bOff, ldb, pc, kc, jc, ncb, bp);
+                int directCols = directB ? ncb / nr * nr : 0;
+                if (directCols < ncb) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc + directCols, ncb - directCols, bp);
+                }
+                int bBase = bOff + pc * ldb + jc;
                 // With few B panels per A block, each A element is used too few times to pay for its packing.
                 boolean direct = ceilDiv(ncb, nr) <= directPanels;
                 for (int ic = i0; ic < i1; ic += mcStep) {
@@ -281,12 +308,12 @@ final class GemmDriver {
                             packA(transA, a, aOff, lda, ic + full, mcb - full, pc, kc, ap);
                         }
                         int base = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc;
-                        macro(kc, mcb, ncb, a, base, transA ? lda : 1, transA ? 1 : lda, full, ap, bp, alpha, betaBlock,
-                                c, cOff + ic * ldc + jc, ldc, tile);
+                        macro(kc, mcb, ncb, a, base, transA ? lda : 1, transA ? 1 : lda, full, ap,
+                                b, bBase, ldb, directCols, bp, alpha, betaBlock, c, cOff + ic * ldc + jc, ldc, tile);
                     } else {
                         packA(transA, a, aOff, lda, ic, mcb, pc, kc, ap);
-                        macro(kc, mcb, ncb, null, 0, 0, 0, 0, ap, bp, alpha, betaBlock, c, cOff + ic * ldc + jc, ldc,
-                                tile);
+                        macro(kc, mcb, ncb, null, 0, 0, 0, 0, ap, b, bBase, ldb, directCols, bp, alpha, betaBlock,
+                                c, cOff + ic * ldc + jc, ldc, tile);
                     }
                 }
             }
@@ -294,15 +321,28 @@ final class GemmDriver {
     }
 
     /**
-     * One A block against the packed B panels. Slivers starting below {@code directRows} are read
+     * One A block against the B panels. Slivers starting below {@code directRows} are read
      * straight from {@code da} (element (i, p) of the block at {@code da[dBase + p*dks + i*drs]}); the
-     * rest from the packed slivers in {@code pa}, the first of them at offset 0.
+     * rest from the packed slivers in {@code pa}, the first of them at offset 0. Panels starting below
+     * {@code directCols} are read in place from {@code db} (column j, step p at {@code db[dbBase + p*dbs + j]});
+     * the rest from the packed panels in {@code bp}, the first of them at offset 0.
      */
     private void macro(int kc, int mcb, int ncb, float[] da, int dBase, int dks, int drs, int directRows, float[] pa,
-                       float[] bp, float alpha, float beta, float[] c, int cOff, int ldc, float[] tile) {
+                       float[] db, int dbBase, int dbs, int directCols, float[] bp, float alpha, float beta,
+                       float[] c, int cOff, int ldc, float[] tile) {
         for (int jr = 0; jr < ncb; jr += nr) {
             int nrb = Math.min(nr, ncb - jr);
-            int bo = jr * kc;
+            float[] bs;
+            int bo, bstep;
+            if (jr < directCols) {
+                bs = db;
+                bo = dbBase + jr;
+                bstep = dbs;
+            } else {
+                bs = bp;
+                bo = (jr - directCols) * kc;
+                bstep = nr;
+            }
             for (int ir = 0; ir < mcb; ir += mr) {
                 int mrb = Math.min(mr, mcb - ir);
                 float[] as;
@@ -321,13 +361,13 @@ final class GemmDriver {
                 int co = cOff + ir * ldc + jr;
                 if (mrb == mr && nrb == nr && alpha == 1f && (beta == 0f || beta == 1f)) {
                     if (beta == 0f) {
-                        kernel.multiply(kc, as, ao, ks, rs, bp, bo, c, co, ldc);
+                        kernel.multiply(kc, as, ao, ks, rs, bs, bo, bstep, c, co, ldc);
                     } else {
-                        kernel.multiplyAdd(kc, as, ao, ks, rs, bp, bo, c, co, ldc);
+                        kernel.multiplyAdd(kc, as, ao, ks, rs, bs, bo, bstep, c, co, ldc);
                     }
                     continue;
                 }
-                kernel.multiply(kc, as, ao, ks, rs, bp, bo, tile, 0, nr);
+                kernel.multiply(kc, as, ao, ks, rs, bs, bo, bstep, tile, 0, nr);
                 if (mrb == mr && nrb == nr) {
                     kernel.store(tile, alpha, beta, c, co, ldc);
                 } else {

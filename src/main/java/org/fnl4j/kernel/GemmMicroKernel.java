@@ -9,9 +9,10 @@ package org.fnl4j.kernel;
  * A packed sliver (k-major, {@code kc × mr()} floats) has {@code ks = mr(), rs = 1}; the driver also
  * passes A unpacked, straight from the caller's matrix ({@code ks = 1, rs = lda} for a row-major
  * A, {@code ks = lda, rs = 1} for a transposed one), when packing would cost more than it saves.
- * Packed layout of B (k-major): the B panel holds {@code kc × nr()} floats, element (step p,
- * column j) at {@code bp[bOff + p*nr() + j]}. Rows or columns beyond the matrix edge are zero-padded
- * by the packing routine.
+ * B is read k-major with a step: element (step p, column j) of the panel is {@code bp[bOff + p*bs + j]}.
+ * A packed panel ({@code kc × nr()} floats) has {@code bs = nr()}; a full-width panel of a row-major,
+ * untransposed B is also read in place ({@code bs = ldb}). Rows or columns beyond the matrix edge
+ * are zero-padded by the packing routine.
  *
  * <p>A general alpha/beta update of C is a separate call ({@link #store}) so that the k loop's method
  * holds nothing but the accumulators and plain stores: with the alpha/beta epilogue inlined into it,
@@ -27,16 +28,16 @@ public interface GemmMicroKernel {
 
     /**
      * {@code out[outOff + i*ldo + j] = acc(i, j)} for {@code i < mr(), j < nr()}, where
-     * {@code acc(i, j) = Σ_{p<kc} ap[aOff+p*ks+i*rs] * bp[bOff+p*nr()+j]} accumulated in increasing p
+     * {@code acc(i, j) = Σ_{p<kc} ap[aOff+p*ks+i*rs] * bp[bOff+p*bs+j]} accumulated in increasing p
      * (the SIMD kernel with fused multiply-adds).
      */
-    void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff, int ldo);
+    void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out, int outOff, int ldo);
 
     /**
      * {@code out[outOff + i*ldo + j] += acc(i, j)}, with {@code acc} as in {@link #multiply}; the
      * case alpha = beta = 1 of {@link #store} without the temp tile.
      */
-    void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff,
+    void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out, int outOff,
                      int ldo);
 
     /**

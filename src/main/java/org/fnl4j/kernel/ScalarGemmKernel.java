@@ -19,25 +19,25 @@ public final class ScalarGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff,
+    public void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out, int outOff,
                          int ldo) {
-        tile(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo, false);
+        tile(kc, ap, aOff, ks, rs, bp, bOff, bs, out, outOff, ldo, false);
     }
 
     @Override
-    public void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    public void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                             int outOff, int ldo) {
-        tile(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo, true);
+        tile(kc, ap, aOff, ks, rs, bp, bOff, bs, out, outOff, ldo, true);
     }
 
-    private static void tile(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    private static void tile(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                              int outOff, int ldo, boolean add) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
         float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (int p = 0; p < kc; p++) {
-            int ai = aOff + p * ks, bi = bOff + p * NR;
+            int ai = aOff + p * ks, bi = bOff + p * bs;
             float b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
             float a0 = ap[ai], a1 = ap[ai + rs], a2 = ap[ai + 2 * rs], a3 = ap[ai + 3 * rs];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;

@@ -193,12 +193,25 @@ public final class Tensor {
     /** @return the gradient values (length {@link #size()}, offset 0) or null if none has been computed. */
     public float[] grad() { return grad; }
 
-    /** @return the gradient array, allocated as zeros on first use. */
+    /** @return the gradient array, allocated as zeros on first use (possibly a recycled, zeroed array). */
     public float[] gradBuffer() {
         if (grad == null) {
-            grad = new float[size];
+            grad = GradPool.take(size);
         }
         return grad;
+    }
+
+    /**
+     * Drops the gradient and lets a later {@link #gradBuffer()} (of any tensor of the same size)
+     * reuse its array. For the tape, which calls it on intermediate tensors once their backward has
+     * run: nothing may hold the array afterwards, so {@link #grad()} must not have been kept.
+     */
+    public void recycleGrad() {
+        float[] g = grad;
+        grad = null;
+        if (g != null) {
+            GradPool.give(g);
+        }
     }
 
     /** @return the gradient as a tensor of this shape, or null. */

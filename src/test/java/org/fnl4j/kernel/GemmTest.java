@@ -197,7 +197,7 @@ class GemmTest {
         }
     }
 
-    /** Reading A unpacked must give the bits of the packed path (same products, same order), edges included. */
+    /** Reading A unpacked or B in place must give the bits of the packed path (same products, same order), edges included. */
     @Test
     void unpackedAGivesThePackedBits() {
         List<GemmMicroKernel> kernels = new ArrayList<>(List.of(new ScalarGemmKernel()));
@@ -205,11 +205,17 @@ class GemmTest {
             kernels.add(Kernels.loadSimd(SIMD, GemmMicroKernel.class));
         }
         for (GemmMicroKernel k : kernels) {
-            GemmDriver packed = new GemmDriver(k, 0), direct = new GemmDriver(k, Integer.MAX_VALUE);
+            GemmDriver packed = new GemmDriver(k, 0, 0);
+            GemmDriver[] direct = {new GemmDriver(k, Integer.MAX_VALUE, 0), new GemmDriver(k, 0, Integer.MAX_VALUE),
+                    new GemmDriver(k, Integer.MAX_VALUE, Integer.MAX_VALUE)};
+            String[] what = {"direct A", "direct B", "direct A and B"};
             for (Problem p : problems()) {
-                float[] cp = p.run(packed), cd = p.run(direct);
-                p.check(cd, "direct " + k.getClass().getSimpleName() + " " + p);
-                assertArrayEquals(cp, cd, "packed vs direct A " + k.getClass().getSimpleName() + " " + p);
+                float[] cp = p.run(packed);
+                for (int d = 0; d < direct.length; d++) {
+                    float[] cd = p.run(direct[d]);
+                    p.check(cd, what[d] + " " + k.getClass().getSimpleName() + " " + p);
+                    assertArrayEquals(cp, cd, "packed vs " + what[d] + " " + k.getClass().getSimpleName() + " " + p);
+                }
             }
         }
     }
@@ -218,6 +224,7 @@ class GemmTest {
     @Test
     void sharedDriverReadsTheDirectPanelsSetting() {
         assertEquals(GemmDriver.DIRECT_A_MAX_PANELS, GemmDriver.INSTANCE.directPanels());
+        assertEquals(GemmDriver.DIRECT_B_MAX_ROWS, GemmDriver.INSTANCE.directBRows());
         assertTrue(GemmDriver.INSTANCE.directPanels() > 0 || Integer.getInteger("fnl4j.gemm.directPanels", 1) == 0,
                 "the shared driver never reads A unpacked");
     }

@@ -43,6 +43,42 @@ class TapeTest {
         assertNull(Arith.add(Tensor.zeros(2), Tensor.zeros(2)).gradFn());
     }
 
+    /** Intermediate gradients are recycled between backward passes: they must come back zeroed, and retained ones must never be handed out. */
+    @Test
+    void recycledGradientsComeBackZeroedAndRetainedOnesAreKept() {
+        Rng rng = new Rng(5);
+        Tensor w = Tensor.randn(rng, 0.5f, 64, 64).requiresGrad(true);
+        Tensor x = Tensor.randn(rng, 1f, 32, 64);
+        float[] first = null;
+        Tensor kept = null;
+        for (int step = 0; step < 3; step++) {
+            Tensor h = Activations.relu(MatMul.linear(x, w, null));
+            if (step == 1) {
+                h.retainGrad();
+                kept = h;
+            }
+            Autograd.backward(Reductions.sum(Arith.mul(h, h), 1, false), ones(32));
+            if (step == 1) {
+                first = kept.grad().clone();
+            }
+            // A fresh buffer of a recycled size starts at zero, whatever it held before.
+            float[] fresh = Tensor.zeros(32, 64).gradBuffer();
+            for (float v : fresh) {
+                assertTrue(v == 0f, "a recycled gradient buffer was not zeroed");
+            }
+            w.zeroGrad();
+        }
+        assertNotNull(kept.grad(), "a retained gradient must survive backward");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first, kept.grad(),
+                "a retained gradient was handed out again and overwritten by a later step");
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
     @Test
     void backwardReleasesIntermediates() {
         Rng rng = new Rng(3);

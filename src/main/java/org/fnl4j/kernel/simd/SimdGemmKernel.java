@@ -48,26 +48,26 @@ public final class SimdGemmKernel implements GemmMicroKernel {
     }
 
     @Override
-    public void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out, int outOff,
+    public void multiply(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out, int outOff,
                          int ldo) {
         if (vectors == 4) {
-            multiply6x4(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
+            multiply6x4(kc, ap, aOff, ks, rs, bp, bOff, bs, out, outOff, ldo);
         } else {
-            multiply6x2(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
+            multiply6x2(kc, ap, aOff, ks, rs, bp, bOff, bs, out, outOff, ldo);
         }
     }
 
     @Override
-    public void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    public void multiplyAdd(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                             int outOff, int ldo) {
         if (vectors == 4) {
-            multiplyAdd6x4(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
+            multiplyAdd6x4(kc, ap, aOff, ks, rs, bp, bOff, bs, out, outOff, ldo);
         } else {
-            multiplyAdd6x2(kc, ap, aOff, ks, rs, bp, bOff, out, outOff, ldo);
+            multiplyAdd6x2(kc, ap, aOff, ks, rs, bp, bOff, bs, out, outOff, ldo);
         }
     }
 
-    private static void multiply6x4(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    private static void multiply6x4(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                                             int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
@@ -76,7 +76,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * (4 * L);
+            int bi = bOff + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -127,7 +127,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         c53.intoArray(out, o5 + 3 * L);
     }
 
-    private static void multiplyAdd6x4(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    private static void multiplyAdd6x4(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                                                int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
@@ -136,7 +136,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * (4 * L);
+            int bi = bOff + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -187,7 +187,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         FloatVector.fromArray(S, out, o5 + 3 * L).add(c53).intoArray(out, o5 + 3 * L);
     }
 
-    private static void multiply6x2(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    private static void multiply6x2(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                                             int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -196,7 +196,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * (2 * L);
+            int bi = bOff + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             int ai = aOff + p * ks;
@@ -233,7 +233,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         c51.intoArray(out, o5 + L);
     }
 
-    private static void multiplyAdd6x2(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, float[] out,
+    private static void multiplyAdd6x2(int kc, float[] ap, int aOff, int ks, int rs, float[] bp, int bOff, int bs, float[] out,
                                                int outOff, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -242,7 +242,7 @@ public final class SimdGemmKernel implements GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * (2 * L);
+            int bi = bOff + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             int ai = aOff + p * ks;

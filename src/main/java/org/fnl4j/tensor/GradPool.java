@@ -1,0 +1,68 @@
+package org.fnl4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Recycles the gradient arrays of intermediate tensors from one backward pass to the next. A
+ * training step frees the same sizes of gradient it allocates in the next step; handing the freed
+ * arrays back (zeroed) instead of allocating new ones keeps small ones warm in the cache and spares
+ * the collector. Only arrays the tape owns come here (see {@link Tensor#recycleGrad()}); the pool
+ * holds at most {@link #MAX_FLOATS} floats in all, beyond which freed arrays are left to the GC.
+ * Thread-safe.
+ */
+final class GradPool {
+    /** 64 Mi floats (256 MB): a ResNet-20 step at batch 128 frees a few hundred MB of activation gradients. */
+    static final long MAX_FLOATS = 1L << 26;
+    /** Arrays smaller than this are cheaper to allocate than to look up. */
+    static final int MIN_SIZE = 1024;
+
+    private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
+    private static long pooled;
+
+    private GradPool() {}
+
+    /** @return a zeroed array of length {@code size}, recycled when one is free. */
+    static float[] take(int size) {
+        float[] a = null;
+        if (size >= MIN_SIZE) {
+            synchronized (FREE) {
+                ArrayDeque<float[]> q = FREE.get(size);
+                if (q != null) {
+                    a = q.pollLast();
+                    if (a != null) {
+                        pooled -= size;
+                    }
+                }
+            }
+        }
+        if (a == null) {
+            return new float[size];
+        }
+        Arrays.fill(a, 0f);
+        return a;
+    }
+
+    /** Returns {@code a} to the pool; the caller must hold no other reference to it. */
+    static void give(float[] a) {
+        if (a.length < MIN_SIZE) {
+            return;
+        }
+        synchronized (FREE) {
+            if (pooled + a.length > MAX_FLOATS) {
+                return;
+            }
+            FREE.computeIfAbsent(a.length, s -> new ArrayDeque<>()).addLast(a);
+            pooled += a.length;
+        }
+    }
+
+    /** @return floats held by the pool now (for tests) */
+    static long pooledFloats() {
+        synchronized (FREE) {
+            return pooled;
+        }
+    }
+}
