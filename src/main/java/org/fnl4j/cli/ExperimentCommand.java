@@ -1,5 +1,6 @@
 package org.fnl4j.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.RankPolicy;
 import org.fnl4j.train.Objectives;
 import org.fnl4j.train.Trainer;
 
@@ -260,26 +262,38 @@ final class ExperimentCommand implements Command {
         Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
         List<Path> runDirs = new ArrayList<>();
         long t0 = System.nanoTime();
+        Map<String, String> infeasible = new LinkedHashMap<>();
         for (Arm arm : arms) {
             for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 Path run = dir.resolve(arm.label() + "-seed" + seed);
+                Map<String, Object> res;
+                try {
+                    res = runArm(ex, arm, seed, base, finetuneEpochs, dir, err);
+                } catch (RankPolicy.BudgetTooSmallException e) {
+                    // The same for every seed: report the arm as not feasible and go on with the others.
+                    err.println("fnl experiment: arm " + arm.label() + " is not feasible: " + e.getMessage());
+                    infeasible.put(arm.label(), e.getMessage());
+                    deleteIfEmpty(run);
+                    break;
+                }
                 runDirs.add(run);
-                Map<String, Object> res = runArm(ex, arm, seed, base, finetuneEpochs, dir, err);
                 if (ex.collapse()) {
                     collapseAndEvaluate(run, res, err);
                 }
                 results.computeIfAbsent(arm.label(), k -> new ArrayList<>()).add(res);
             }
         }
-        String table = summary(ex, results, (System.nanoTime() - t0) / 1e9);
+        String table = summary(ex, results, (System.nanoTime() - t0) / 1e9) + infeasibleNote(infeasible);
         AtomicFiles.write(dir.resolve("summary.md"), table.getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(dir.resolve("summary.json"), Json.writePretty(results).getBytes(StandardCharsets.UTF_8));
         List<String> reportArgs = new ArrayList<>(List.of("--out", dir.resolve("report.html").toString(), "--title",
                 "fnl4j experiment " + name));
         runDirs.forEach(p -> reportArgs.add(p.toString()));
-        ReportCommand rc = new ReportCommand();
-        rc.run(rc.options().parse(reportArgs.toArray(String[]::new)), new PrintStream(
-                java.io.OutputStream.nullOutputStream()), err);
+        if (!runDirs.isEmpty()) {
+            ReportCommand rc = new ReportCommand();
+            rc.run(rc.options().parse(reportArgs.toArray(String[]::new)), new PrintStream(
+                    java.io.OutputStream.nullOutputStream()), err);
+        }
         err.print(table);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("experiment", name);
@@ -376,6 +390,26 @@ final class ExperimentCommand implements Command {
         int m1 = Math.max(1, (int) Math.round(7.0 * epochs / 15));
         int m2 = Math.min(epochs - 1, Math.max(m1 + 1, (int) Math.round(11.0 * epochs / 15)));
         return "multistep:" + m1 + "," + m2;
+    }
+
+    /** Lines naming the arms whose parameter budget no rank meets, empty when there are none. */
+    static String infeasibleNote(Map<String, String> infeasible) {
+        StringBuilder sb = new StringBuilder();
+        if (!infeasible.isEmpty()) {
+            sb.append("\nNot feasible (no rank meets the budget; not trained):\n");
+            infeasible.forEach((arm, why) -> sb.append("- ").append(arm).append(": ").append(why).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private static void deleteIfEmpty(Path run) throws IOException {
+        if (Files.isDirectory(run)) {
+            try (var entries = Files.list(run)) {
+                if (entries.findAny().isEmpty()) {
+                    Files.delete(run);
+                }
+            }
+        }
     }
 
     /** The arms named in {@code spec} ("all", or comma-separated labels, each optionally ending in * for a prefix). */

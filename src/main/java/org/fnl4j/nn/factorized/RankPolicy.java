@@ -170,14 +170,14 @@ public final class RankPolicy {
      * The largest ratio s ≤ 1 whose factorized model has at most {@code fraction · dense} parameters,
      * by bisection (counts are non-decreasing in s).
      *
-     * @throws IllegalArgumentException if even rank 1 everywhere exceeds the budget
+     * @throws BudgetTooSmallException if even rank 1 everywhere exceeds the budget
      */
     public static double ratioForBudget(Module model, FactorizationSpec spec, double fraction) {
         long dense = model.parameterCount();
         double target = fraction * dense;
         double lo = 1e-9, hi = 1.0;
         if (modelCount(model, spec, lo) > target) {
-            throw new IllegalArgumentException("RankPolicy.ratioForBudget: a budget of " + fraction + " x " + dense
+            throw new BudgetTooSmallException("RankPolicy.ratioForBudget: a budget of " + fraction + " x " + dense
                     + " parameters is below the smallest factorized model (" + modelCount(model, spec, lo)
                     + " parameters at rank 1)");
         }
@@ -193,5 +193,17 @@ public final class RankPolicy {
             }
         }
         return lo;
+    }
+
+    /**
+     * A parameter budget below the smallest factorized model of an architecture (rank 1 in every
+     * factorized layer, plus the layers that are never factorized): no rank meets it.
+     */
+    public static final class BudgetTooSmallException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        BudgetTooSmallException(String message) {
+            super(message);
+        }
     }
 }

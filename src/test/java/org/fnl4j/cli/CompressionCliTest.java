@@ -1,0 +1,35 @@
+package org.fnl4j.cli;
+
+import static org.fnl4j.cli.CliTest.fnl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.fnl4j.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** fnl experiment compression: an arm whose budget no rank can meet is reported, not fatal. */
+class CompressionCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInfeasibleBudgetIsReportedAndTheOtherArmsStillRun() throws Exception {
+        Path out = dir.resolve("exp");
+        CliTest.Run r = fnl("experiment", "compression", "--arms=lowrank-0.02-SI-FD,dense", "--width", "0.25",
+                "--epochs", "1", "--seeds", "1", "--train-limit", "64", "--test-limit", "64", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> summary = Json.parseObject(Files.readString(out.resolve("summary.json")));
+        assertEquals(List.of("dense"), List.copyOf(summary.keySet()), "only the feasible arm has results");
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("Not feasible") && md.contains("lowrank-0.02-SI-FD")
+                && md.contains("below the smallest factorized model"), md);
+        assertFalse(Files.exists(out.resolve("lowrank-0.02-SI-FD-seed0")), "no empty run directory is left behind");
+        assertTrue(r.err().contains("arm lowrank-0.02-SI-FD is not feasible"), r.err());
+    }
+}
