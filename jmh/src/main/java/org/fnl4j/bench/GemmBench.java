@@ -107,8 +107,28 @@ public class GemmBench {
         return s.c;
     }
 
+    /** One product C = op(A)·op(B) of a given shape, with its operands; the states below fill it in. */
+    public abstract static class Operands {
+        boolean ta, tb;
+        int m, n, k;
+        float[] a, b, c;
+
+        /** Allocates random A and B and a zero C for the shape already set. */
+        void allocate() {
+            a = random(m * k, 1);
+            b = random(k * n, 2);
+            c = new float[m * n];
+        }
+
+        float[] multiply(Flops f) {
+            Gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c, 0, n);
+            f.gflop += 2e-9 * m * n * k;
+            return c;
+        }
+    }
+
     @State(Scope.Benchmark)
-    public static class ConvShape {
+    public static class ConvShape extends Operands {
         /** kind_M: fwd (NN, M×N×9M), wgrad (NT, M×9M×N), igrad (TN, 9M×N×M). */
         @Param({"fwd_16", "wgrad_16", "igrad_16", "fwd_32", "wgrad_32", "igrad_32", "fwd_64", "wgrad_64", "igrad_64"})
         public String shape;
@@ -116,9 +136,6 @@ public class GemmBench {
         public int threads;
         @Param({"100352"})
         public int pixels;
-        boolean ta, tb;
-        int m, n, k;
-        float[] a, b, c;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -132,30 +149,22 @@ public class GemmBench {
                 case "igrad": m = kk; n = pixels; k = ch; ta = true; break;
                 default: throw new IllegalArgumentException("GemmBench: unknown conv shape " + shape);
             }
-            a = random(m * k, 1);
-            b = random(k * n, 2);
-            c = new float[m * n];
+            allocate();
         }
     }
 
     @Benchmark
     public float[] conv(ConvShape s, Flops f) {
-        Gemm.sgemm(s.ta, s.tb, s.m, s.n, s.k, 1f, s.a, 0, s.ta ? s.m : s.k, s.b, 0, s.tb ? s.k : s.n,
-                0f, s.c, 0, s.n);
-        f.gflop += 2e-9 * s.m * s.n * s.k;
-        return s.c;
+        return s.multiply(f);
     }
 
     @State(Scope.Benchmark)
-    public static class Product {
+    public static class Product extends Operands {
         /** TRANS_MxNxK, TRANS = op(A) op(B) (N or T): the MLP 784-512-512-10 step at batch 128. */
         @Param({"NT_128x512x784", "NT_128x512x512", "TN_512x784x128", "TN_512x512x128", "NN_128x512x512"})
         public String shape;
         @Param({"1", "2"})
         public int threads;
-        boolean ta, tb;
-        int m, n, k;
-        float[] a, b, c;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -166,17 +175,12 @@ public class GemmBench {
             m = Integer.parseInt(d[0]);
             n = Integer.parseInt(d[1]);
             k = Integer.parseInt(d[2]);
-            a = random(m * k, 1);
-            b = random(k * n, 2);
-            c = new float[m * n];
+            allocate();
         }
     }
 
     @Benchmark
     public float[] product(Product s, Flops f) {
-        Gemm.sgemm(s.ta, s.tb, s.m, s.n, s.k, 1f, s.a, 0, s.ta ? s.m : s.k, s.b, 0, s.tb ? s.k : s.n,
-                0f, s.c, 0, s.n);
-        f.gflop += 2e-9 * s.m * s.n * s.k;
-        return s.c;
+        return s.multiply(f);
     }
 }
