@@ -61,11 +61,6 @@ final class GemmDriver {
         this(kernel, DIRECT_A_MAX_PANELS, DIRECT_B_MAX_ROWS);
     }
 
-    /** A driver reading A unpacked when a block has at most {@code directPanels} B panels (tests pin both paths). */
-    GemmDriver(GemmMicroKernel kernel, int directPanels) {
-        this(kernel, directPanels, DIRECT_B_MAX_ROWS);
-    }
-
     /**
      * A driver reading A unpacked when a block has at most {@code directPanels} B panels, and B in place
      * when a block has at most {@code directBRows} rows (tests pin every path).
@@ -123,8 +118,9 @@ final class GemmDriver {
     }
 
     /**
-     * C = alpha·op(A)·op(B) + beta·C over all of k, C split into one block per thread (columns by
-     * NR panels, else rows by MR slivers) when the product is big enough; {@code then} (may be null)
+     * C = alpha·op(A)·op(B) + beta·C over all of k, C split into one block per thread (rows by MR
+     * slivers when C has more rows than columns, else columns by NR panels) when the product is big
+     * enough; {@code then} (may be null)
      * runs on the same thread right after each block.
      */
     private void partitioned(boolean transA, boolean transB, int m, int n, int k, float alpha,

@@ -58,11 +58,4 @@ final class GradPool {
             pooled += a.length;
         }
     }
-
-    /** @return floats held by the pool now (for tests) */
-    static long pooledFloats() {
-        synchronized (FREE) {
-            return pooled;
-        }
-    }
 }
