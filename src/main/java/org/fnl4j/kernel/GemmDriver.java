@@ -1,5 +1,7 @@
 package org.fnl4j.kernel;
 
+import java.util.Arrays;
+
 /**
  * Packed, cache-blocked, multi-threaded driver behind {@link Gemm#sgemm}, in the BLIS loop order
  * jc (NC columns) &gt; pc (KC steps of k) &gt; ic (MC rows) &gt; jr (NR-column panel) &gt; ir (MR-row
@@ -16,7 +18,10 @@ package org.fnl4j.kernel;
  * {@link #PARALLEL_MIN_WORK} multiply-adds, and calls made from inside a parallel chunk, stay on the
  * calling thread. A product with a small output and a long k (a weight gradient over a batch) is
  * instead split into a fixed, shape-determined number of k ranges ({@link #kParts}) whose partial
- * products are summed in a fixed order, again independent of the thread count.
+ * products are summed in a fixed order, again independent of the thread count. When such a product
+ * is A·Bᵀ with both operands read along contiguous rows, each range runs on the dot-product kernel
+ * ({@link GemmDotKernel}, see {@link #dotProducts}) instead of the packed micro-kernel; which path
+ * runs depends on the shape only.
  *
  * <p>Pack buffers are per thread and grow-only, so steady-state calls allocate no arrays.
  */
@@ -49,24 +54,32 @@ final class GemmDriver {
     /** Most k ranges of a split product (also enough chunks to balance a few threads). */
     static final int K_PARTS = 8;
 
+    /** k steps per block of the dot-product path: a 4-row A tile (16 KB) stays in L1. A multiple of any vector length. */
+    static final int DOT_KC = 1024;
+    /** Rows of B per block of the dot-product path: DOT_NB × DOT_KC floats (384 KB) stay in L2. */
+    static final int DOT_NB = 96;
+
     /** The shared driver; declared after the settings above, which its constructor reads. */
     static final GemmDriver INSTANCE = new GemmDriver(
-            Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()));
+            Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()),
+            Kernels.select("org.fnl4j.kernel.simd.SimdGemmDotKernel", GemmDotKernel.class, new ScalarGemmDotKernel()));
 
     private final GemmMicroKernel kernel;
+    private final GemmDotKernel dot;
     private final int mr, nr, mcMax, ncMax, directPanels, directBRows;
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
-    GemmDriver(GemmMicroKernel kernel) {
-        this(kernel, DIRECT_A_MAX_PANELS, DIRECT_B_MAX_ROWS);
+    GemmDriver(GemmMicroKernel kernel, GemmDotKernel dot) {
+        this(kernel, dot, DIRECT_A_MAX_PANELS, DIRECT_B_MAX_ROWS);
     }
 
     /**
      * A driver reading A unpacked when a block has at most {@code directPanels} B panels, and B in place
      * when a block has at most {@code directBRows} rows (tests pin every path).
      */
-    GemmDriver(GemmMicroKernel kernel, int directPanels, int directBRows) {
+    GemmDriver(GemmMicroKernel kernel, GemmDotKernel dot, int directPanels, int directBRows) {
         this.kernel = kernel;
+        this.dot = dot;
         this.directPanels = directPanels;
         this.directBRows = directBRows;
         this.mr = kernel.mr();
@@ -77,6 +90,10 @@ final class GemmDriver {
 
     GemmMicroKernel kernel() {
         return kernel;
+    }
+
+    GemmDotKernel dotKernel() {
+        return dot;
     }
 
     /** @return the most rows per block for which this driver reads B in place */
@@ -98,6 +115,10 @@ final class GemmDriver {
         }
         if (k == 0 || alpha == 0f) {
             scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (dotProducts(transA, transB, m, n, k)) {
+            dotSplitK(kParts(m, n, k), m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         if (swapOperands(transB, m, n)) {
@@ -253,6 +274,79 @@ final class GemmDriver {
             int ao = aOff + (transA ? p0 * lda : p0), bo = bOff + (transB ? p0 : p0 * ldb);
             block(0, m, 0, n, transA, transB, p1 - p0, 1f, a, ao, lda, b, bo, ldb, 0f, scratch, q * mn, n);
         });
+        sumParts(parts, m, n, scratch, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Whether C = A·Bᵀ goes to the dot-product path: A and B both read along contiguous rows
+     * (op(A) = A, op(B) = Bᵀ), a small C and a long k, the shape for which {@link #kParts} splits k
+     * (a weight gradient dW = dY·colᵀ over a batch). There the broadcast micro-kernel would have to
+     * gather one operand into k-major panels and, swapped or not, run with part of its panel empty
+     * (16 of 64 columns for a 16-channel convolution); the dot kernel reads both operands in place
+     * with every lane busy. Depends on the shape only.
+     */
+    static boolean dotProducts(boolean transA, boolean transB, int m, int n, int k) {
+        return !transA && transB && kParts(m, n, k) > 1;
+    }
+
+    /**
+     * C = alpha·A·Bᵀ + beta·C by the dot-product kernel: k is cut into {@code parts} contiguous ranges
+     * as in {@link #splitK}, each range's m×n product is computed by one chunk ({@link #dotRange})
+     * and the ranges are summed in increasing order, so the result is the same at any thread count.
+     */
+    private void dotSplitK(int parts, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int mn = m * n;
+        float[] scratch = buffers.get().parts(parts * mn);
+        Parallel.forChunks(parts, q -> {
+            int p0 = Parallel.chunkStart(k, parts, q), p1 = Parallel.chunkStart(k, parts, q + 1);
+            dotRange(m, n, p1 - p0, a, aOff + p0, lda, b, bOff + p0, ldb, scratch, q * mn);
+        });
+        sumParts(parts, m, n, scratch, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * out[outOff + i*n + j] = Σ_{p<k} a[aOff + i*lda + p]·b[bOff + j*ldb + p]: lane partials are
+     * accumulated over blocks of {@link #DOT_KC} steps (B in blocks of {@link #DOT_NB} rows, so that a
+     * block is read from L2 once per A tile) and summed over the lanes in increasing order at the end.
+     */
+    private void dotRange(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] out, int outOff) {
+        int w = dot.lanes(), rows = dot.rows(), cols = dot.cols(), ldp = n * w;
+        float[] lanes = buffers.get().lanes(m * ldp);
+        Arrays.fill(lanes, 0, m * ldp, 0f);
+        int nb = Math.max(cols, DOT_NB / cols * cols);
+        for (int pk = 0; pk < k; pk += DOT_KC) {
+            int kc = Math.min(DOT_KC, k - pk);
+            for (int jb = 0; jb < n; jb += nb) {
+                int je = Math.min(n, jb + nb);
+                for (int i = 0; i < m; i += rows) {
+                    int tileRows = Math.min(rows, m - i), ao = aOff + i * lda + pk;
+                    for (int j = jb; j < je; j += cols) {
+                        int tileCols = Math.min(cols, je - j), bo = bOff + j * ldb + pk, po = i * ldp + j * w;
+                        if (tileRows == rows && tileCols == cols) {
+                            dot.dotAdd(kc, a, ao, lda, b, bo, ldb, lanes, po, ldp);
+                        } else {
+                            dot.dotAddEdge(tileRows, tileCols, kc, a, ao, lda, b, bo, ldb, lanes, po, ldp);
+                        }
+                    }
+                }
+            }
+        }
+        for (int e = 0, mn = m * n; e < mn; e++) {
+            int lo = e * w;
+            float sum = lanes[lo];
+            for (int l = 1; l < w; l++) {
+                sum += lanes[lo + l];
+            }
+            out[outOff + e] = sum;
+        }
+    }
+
+    /** C = alpha·(Σ_q P_q) + beta·C, the m×n partial products P_q at {@code scratch[q·m·n]}, summed in increasing q. */
+    private static void sumParts(int parts, int m, int n, float[] scratch, float alpha, float beta,
+                                 float[] c, int cOff, int ldc) {
+        int mn = m * n;
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc, si = i * n;
             for (int j = 0; j < n; j++) {
@@ -472,7 +566,14 @@ final class GemmDriver {
     /** Per-thread packing buffers, grown on demand and kept. */
     private static final class Buffers {
         private float[] a = new float[0], b = new float[0], tile = new float[0], parts = new float[0],
-                swapped = new float[0];
+                swapped = new float[0], lanes = new float[0];
+
+        float[] lanes(int size) {
+            if (lanes.length < size) {
+                lanes = new float[size];
+            }
+            return lanes;
+        }
 
         float[] swapped(int size) {
             if (swapped.length < size) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class GemmTest {
     private static final String SIMD = "org.fnl4j.kernel.simd.SimdGemmKernel";
+    private static final String SIMD_DOT = "org.fnl4j.kernel.simd.SimdGemmDotKernel";
     private final int savedThreads = Parallel.threads();
 
     @AfterEach
@@ -132,7 +133,7 @@ class GemmTest {
         int[][] shapes = {{1, 1, 1}, {7, 7, 7}, {31, 31, 31}, {1, 7, 31}, {31, 1, 7}, {7, 31, 1},
                           {129, 77, 301}, {1021, 7, 31}, {7, 1021, 31}, {13, 67, 1021},
                           {8, 50, 9}, {64, 200, 37}, {128, 1021, 45}, // transposed B: swapped operands
-                          {5, 70, 4100}}; // the last one splits k
+                          {5, 70, 4100}, {31, 7, 4111}, {16, 144, 5003}}; // these split k (NT: the dot-product path)
         float[][] ab = {{1f, 0f}, {1.5f, 1f}, {-0.75f, 0.5f}, {1f, 1f}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -145,12 +146,12 @@ class GemmTest {
     }
 
     private static GemmDriver simdDriver() {
-        return new GemmDriver(Kernels.loadSimd(SIMD, GemmMicroKernel.class));
+        return new GemmDriver(Kernels.loadSimd(SIMD, GemmMicroKernel.class), Kernels.loadSimd(SIMD_DOT, GemmDotKernel.class));
     }
 
     @Test
     void scalarDriverMatchesOracle() {
-        GemmDriver d = new GemmDriver(new ScalarGemmKernel());
+        GemmDriver d = new GemmDriver(new ScalarGemmKernel(), new ScalarGemmDotKernel());
         for (Problem p : problems()) {
             p.check(p.run(d), "scalar " + p);
         }
@@ -174,7 +175,7 @@ class GemmTest {
     void simdDriverMatchesOracleAndScalar() {
         assumeTrue(Kernels.simdActive());
         GemmDriver simd = simdDriver();
-        GemmDriver scalar = new GemmDriver(new ScalarGemmKernel());
+        GemmDriver scalar = new GemmDriver(new ScalarGemmKernel(), new ScalarGemmDotKernel());
         for (Problem p : problems()) {
             float[] cs = p.run(simd);
             p.check(cs, "simd " + p);
@@ -189,7 +190,7 @@ class GemmTest {
     void simdTwoVectorVariantMatchesOracle() throws ReflectiveOperationException {
         assumeTrue(Kernels.simdActive());
         GemmMicroKernel narrow = (GemmMicroKernel) Class.forName(SIMD).getConstructor(int.class).newInstance(2);
-        GemmDriver d = new GemmDriver(narrow);
+        GemmDriver d = new GemmDriver(narrow, Kernels.loadSimd(SIMD_DOT, GemmDotKernel.class));
         for (Problem p : problems()) {
             if (p.m * p.n * p.k < 50_000 || p.m == 129 && !p.ta) {
                 p.check(p.run(d), "simd 6x2 " + p);
@@ -200,14 +201,12 @@ class GemmTest {
     /** Reading A unpacked or B in place must give the bits of the packed path (same products, same order), edges included. */
     @Test
     void unpackedAGivesThePackedBits() {
-        List<GemmMicroKernel> kernels = new ArrayList<>(List.of(new ScalarGemmKernel()));
-        if (Kernels.simdActive()) {
-            kernels.add(Kernels.loadSimd(SIMD, GemmMicroKernel.class));
-        }
-        for (GemmMicroKernel k : kernels) {
-            GemmDriver packed = new GemmDriver(k, 0, 0);
-            GemmDriver[] direct = {new GemmDriver(k, Integer.MAX_VALUE, 0), new GemmDriver(k, 0, Integer.MAX_VALUE),
-                    new GemmDriver(k, Integer.MAX_VALUE, Integer.MAX_VALUE)};
+        for (GemmDriver base : drivers()) {
+            GemmMicroKernel k = base.kernel();
+            GemmDotKernel dk = base.dotKernel();
+            GemmDriver packed = new GemmDriver(k, dk, 0, 0);
+            GemmDriver[] direct = {new GemmDriver(k, dk, Integer.MAX_VALUE, 0), new GemmDriver(k, dk, 0, Integer.MAX_VALUE),
+                    new GemmDriver(k, dk, Integer.MAX_VALUE, Integer.MAX_VALUE)};
             String[] what = {"direct A", "direct B", "direct A and B"};
             for (Problem p : problems()) {
                 float[] cp = p.run(packed);
@@ -233,6 +232,8 @@ class GemmTest {
     void selectedKernelFollowsKernelSelection() {
         String name = GemmDriver.INSTANCE.kernel().getClass().getName();
         assertEquals(Kernels.simdActive() ? SIMD : ScalarGemmKernel.class.getName(), name, Kernels.implementation());
+        String dot = GemmDriver.INSTANCE.dotKernel().getClass().getName();
+        assertEquals(Kernels.simdActive() ? SIMD_DOT : ScalarGemmDotKernel.class.getName(), dot, Kernels.implementation());
     }
 
     @Test
@@ -258,7 +259,7 @@ class GemmTest {
 
     private static List<GemmDriver> drivers() {
         List<GemmDriver> ds = new ArrayList<>();
-        ds.add(new GemmDriver(new ScalarGemmKernel()));
+        ds.add(new GemmDriver(new ScalarGemmKernel(), new ScalarGemmDotKernel()));
         if (Kernels.simdActive()) {
             ds.add(simdDriver());
         }
@@ -271,7 +272,7 @@ class GemmTest {
         // the last splits k.
         int[][] shapes = {{130, 140, 120}, {600, 20, 200}, {64, 576, 64}, {16, 144, 5000}};
         for (int[] s : shapes) {
-            for (int t = 0; t < 4; t += s[0] == 130 ? 1 : 3) {
+            for (int t = 0; t < 4; t += s[0] == 130 || s[2] == 5000 ? 1 : 3) {
                 Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 0.25f, 1, 7 + t);
                 Parallel.setThreads(1);
                 float[] one = p.runPublic();
@@ -312,6 +313,84 @@ class GemmTest {
                 }
             }
         }
+    }
+
+    /**
+     * The dot-product path: shifting an A·Bᵀ problem by one row of A and three rows of B moves
+     * elements between full 4×4 tiles and edge tiles, and between B blocks; their bits must not change.
+     */
+    @Test
+    void dotPathEdgeTilesRoundLikeFullTiles() {
+        for (GemmDriver d : drivers()) {
+            int m = 23, n = 150, k = 4200;
+            assertTrue(GemmDriver.dotProducts(false, true, m - 1, n - 3, k));
+            Problem p = new Problem(false, true, m, n, k, 0.5f, 0.25f, 0, 5);
+            float[] full = p.run(d);
+            float[] c = p.c0.clone();
+            d.sgemm(false, true, m - 1, n - 3, k, p.alpha, p.a, p.lda, p.lda, p.b, 3 * p.ldb, p.ldb, p.beta, c, p.ldc + 3, p.ldc);
+            for (int i = 1; i < m; i++) {
+                for (int j = 3; j < n; j++) {
+                    int ci = i * p.ldc + j;
+                    assertEquals(Float.floatToRawIntBits(full[ci]), Float.floatToRawIntBits(c[ci]),
+                            d.dotKernel().getClass().getSimpleName() + " element " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    /** SIMD dot kernel against its scalar twin at odd k, full and edge tiles, with offsets and padded rows. */
+    @Test
+    void simdDotKernelMatchesScalarTwin() {
+        assumeTrue(Kernels.simdActive());
+        GemmDotKernel simd = Kernels.loadSimd(SIMD_DOT, GemmDotKernel.class);
+        GemmDotKernel scalar = new ScalarGemmDotKernel();
+        assertEquals(4, simd.rows());
+        assertEquals(4, simd.cols());
+        Rng rng = new Rng(11);
+        for (int kc : new int[] {1, 7, 31, 1021}) {
+            for (int[] tile : new int[][] {{4, 4}, {1, 1}, {3, 4}, {4, 2}}) {
+                int lda = kc + 3, ldb = kc + 5, aOff = 2, bOff = 9;
+                float[] a = random(rng, aOff + 4 * lda), b = random(rng, bOff + 4 * ldb);
+                double[] got = dotTile(simd, tile, kc, a, aOff, lda, b, bOff, ldb);
+                double[] want = dotTile(scalar, tile, kc, a, aOff, lda, b, bOff, ldb);
+                for (int e = 0; e < got.length; e++) {
+                    double tol = 1e-6 + 2 * kc * 0x1p-24 * Math.sqrt(kc);
+                    assertEquals(want[e], got[e], tol, "kc=" + kc + " tile " + tile[0] + "x" + tile[1] + " element " + e);
+                }
+            }
+        }
+    }
+
+    /** Element sums of the lane partials of one tile (full when tile is rows()×cols(), else edge), starting from lanes of 1. */
+    private static double[] dotTile(GemmDotKernel kernel, int[] tile, int kc, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb) {
+        int w = kernel.lanes(), ldp = kernel.cols() * w + 3, partOff = 5;
+        float[] part = new float[partOff + kernel.rows() * ldp];
+        java.util.Arrays.fill(part, 1f);
+        if (tile[0] == kernel.rows() && tile[1] == kernel.cols()) {
+            kernel.dotAdd(kc, a, aOff, lda, b, bOff, ldb, part, partOff, ldp);
+        } else {
+            kernel.dotAddEdge(tile[0], tile[1], kc, a, aOff, lda, b, bOff, ldb, part, partOff, ldp);
+        }
+        double[] sums = new double[tile[0] * tile[1]];
+        for (int i = 0; i < tile[0]; i++) {
+            for (int j = 0; j < tile[1]; j++) {
+                double s = -w; // each lane started at 1
+                for (int l = 0; l < w; l++) {
+                    s += part[partOff + i * ldp + j * w + l];
+                }
+                sums[i * tile[1] + j] = s;
+            }
+        }
+        // Nothing outside the tile's lanes may change.
+        for (int x = 0; x < part.length; x++) {
+            int rel = x - partOff;
+            boolean inside = rel >= 0 && rel / ldp < tile[0] && rel % ldp < tile[1] * w;
+            if (!inside) {
+                assertEquals(1f, part[x], "lane buffer written outside the tile at " + x);
+            }
+        }
+        return sums;
     }
 
     @Test
