@@ -54,6 +54,11 @@ final class GemmDriver {
     /** Most k ranges of a split product (also enough chunks to balance a few threads). */
     static final int K_PARTS = 8;
 
+    /**
+     * Whether products of the {@link #dotProducts} shape run on the dot-product kernel. Tuning knob
+     * and A/B switch: system property {@code fnl4j.gemm.dot} ({@code false} sends them to the packed path).
+     */
+    static final boolean DOT_PATH = !"false".equals(System.getProperty("fnl4j.gemm.dot"));
     /** k steps per block of the dot-product path: a 4-row A tile (16 KB) stays in L1. A multiple of any vector length. */
     static final int DOT_KC = 1024;
     /** Rows of B per block of the dot-product path: DOT_NB × DOT_KC floats (384 KB) stay in L2. */
@@ -286,7 +291,7 @@ final class GemmDriver {
      * with every lane busy. Depends on the shape only.
      */
     static boolean dotProducts(boolean transA, boolean transB, int m, int n, int k) {
-        return !transA && transB && kParts(m, n, k) > 1;
+        return DOT_PATH && !transA && transB && kParts(m, n, k) > 1;
     }
 
     /**

@@ -13,15 +13,19 @@ import java.util.Arrays;
  * and {@code 1 - raw/ops}. Then times {@link TrainStepBench#convBlockOps} (C = 16, 32) the same way,
  * giving load-independent single-thread images per CPU-second next to JMH's wall-clock figures.
  *
+ * <p>The process CPU clock ticks in 10 ms steps on this Linux VM, so a round must run for much
+ * longer than that: the default of 200 steps per round (about 0.7 s of ops steps) keeps the tick
+ * below 2% of a round; with 30 steps the per-step figures came out quantized to 1/3 ms.
+ *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -Xmx2g -XX:+UseParallelGC -cp jmh/target/benchmarks.jar
- * org.fnl4j.bench.TapeOverhead [rounds] [stepsPerRound]}.
+ * org.fnl4j.bench.TapeOverhead [rounds] [stepsPerRound]} (defaults 20 and 200).
  */
 public final class TapeOverhead {
     private TapeOverhead() {}
 
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         TrainStepBench bench = new TrainStepBench();
         TrainStepBench.Mlp m = new TrainStepBench.Mlp();
         m.threads = 1;
