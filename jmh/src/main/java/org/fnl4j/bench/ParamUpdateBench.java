@@ -39,6 +39,7 @@ public class ParamUpdateBench {
         float keep = 1f;
         float[] w, g, buf, m, v;
 
+        /** Gaussian weights and gradient, zero state. */
         @Setup
         public void setup() {
             Rng r = new Rng(1);
@@ -61,6 +62,7 @@ public class ParamUpdateBench {
         public String impl;
         ParamUpdate.Impl k;
 
+        /** Loads the SIMD twin reflectively, as the library does, or builds the scalar twin. */
         @Setup
         public void setup() {
             k = impl.equals("simd") ? Kernels.loadSimd("org.fnl4j.kernel.simd.SimdParamUpdate", ParamUpdate.Impl.class)
@@ -68,30 +70,35 @@ public class ParamUpdateBench {
         }
     }
 
+    /** Plain SGD with coupled L2 (what Sgd runs at momentum 0). */
     @Benchmark
     public float sgd(Data d, Impl k) {
         k.k.sgd(d.w, d.off, d.g, 0, d.n, LR, L2, SHRINK);
         return d.w[0];
     }
 
+    /** A later heavy-ball momentum step. */
     @Benchmark
     public float momentum(Data d, Impl k) {
         k.k.sgdMomentum(d.w, d.off, d.g, 0, d.buf, 0, d.n, LR, L2, SHRINK, MU, 0f, false);
         return d.w[0];
     }
 
+    /** A later Nesterov momentum step. */
     @Benchmark
     public float nesterov(Data d, Impl k) {
         k.k.sgdMomentum(d.w, d.off, d.g, 0, d.buf, 0, d.n, LR, L2, SHRINK, MU, 0f, true);
         return d.w[0];
     }
 
+    /** An AdamW step with decoupled decay. */
     @Benchmark
     public float adamW(Data d, Impl k) {
         k.k.adamW(d.w, d.off, d.g, 0, d.m, 0, d.v, 0, d.n, 1f - LR * 0.01f, 0f, 0.9f, 0.999f, LR, 1f, EPS);
         return d.w[0];
     }
 
+    /** WeightDecay's g += λ·θ. */
     @Benchmark
     public float addDecay(Data d, Impl k) {
         k.k.addDecay(d.w, d.off, d.g, 0, d.n, L2);
