@@ -1,6 +1,7 @@
 package org.fnl4j.optim;
 
 import java.util.List;
+import org.fnl4j.kernel.ParamUpdate;
 import org.fnl4j.nn.Parameter;
 
 /**
@@ -76,18 +77,9 @@ public final class AdamW extends Optimizer {
         double bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
-        float b1 = beta1, b2 = beta2, c1 = 1 - beta1, c2 = 1 - beta2, e = eps;
-        forRanges(n, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float wi = w[off + i] * shrink;
-                float gi = g[i] + l2 * w[off + i];
-                float mm = b1 * mi[i] + c1 * gi;
-                float vv = b2 * vi[i] + c2 * gi * gi;
-                mi[i] = mm;
-                vi[i] = vv;
-                w[off + i] = wi - stepSize * mm / ((float) Math.sqrt(vv) * invSqrtBc2 + e);
-            }
-        });
+        // A kernel, not a loop here: C2 leaves a loop over w at an offset scalar (w might alias g).
+        forRanges(n, (from, to) -> ParamUpdate.adamW(w, off + from, g, from, mi, from, vi, from, to - from,
+                shrink, l2, beta1, beta2, stepSize, invSqrtBc2, eps));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.fnl4j.optim;
 
 import java.util.List;
+import org.fnl4j.kernel.ParamUpdate;
 import org.fnl4j.nn.Parameter;
 
 /**
@@ -72,14 +73,10 @@ public final class Sgd extends Optimizer {
         float l2 = group.decayIf(DecayKind.COUPLED_L2);
         float shrink = 1f - lr * group.decayIf(DecayKind.DECOUPLED);
         paramSteps[index]++;
+        // The kernels, not loops here: C2 leaves a loop over w at an offset scalar (w might alias g),
+        // and the kernels' SIMD twin vectorizes it with the same bits.
         if (momentum == 0) {
-            forRanges(n, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float wi = w[off + i];
-                    float d = g[i] + l2 * wi;
-                    w[off + i] = wi * shrink - lr * d;
-                }
-            });
+            forRanges(n, (from, to) -> ParamUpdate.sgd(w, off + from, g, from, to - from, lr, l2, shrink));
             return;
         }
         boolean first = buf[index] == null;
@@ -87,33 +84,13 @@ public final class Sgd extends Optimizer {
             buf[index] = new float[n];
         }
         float[] b = buf[index];
-        float mu = momentum;
-        float keep = 1f - dampening;
-        // One loop per case keeps the bodies branch-free, so C2 vectorizes them.
         forRanges(n, (from, to) -> {
             if (first) {
-                for (int i = from; i < to; i++) {
-                    float wi = w[off + i];
-                    float d = g[i] + l2 * wi;
-                    b[i] = d;
-                    w[off + i] = wi * shrink - lr * (nesterov ? d + mu * d : d);
-                }
-            } else if (nesterov) {
-                for (int i = from; i < to; i++) {
-                    float wi = w[off + i];
-                    float d = g[i] + l2 * wi;
-                    float bi = mu * b[i] + keep * d;
-                    b[i] = bi;
-                    w[off + i] = wi * shrink - lr * (d + mu * bi);
-                }
+                ParamUpdate.sgdMomentumFirst(w, off + from, g, from, b, from, to - from, lr, l2, shrink, momentum,
+                        nesterov);
             } else {
-                for (int i = from; i < to; i++) {
-                    float wi = w[off + i];
-                    float d = g[i] + l2 * wi;
-                    float bi = mu * b[i] + keep * d;
-                    b[i] = bi;
-                    w[off + i] = wi * shrink - lr * bi;
-                }
+                ParamUpdate.sgdMomentum(w, off + from, g, from, b, from, to - from, lr, l2, shrink, momentum,
+                        dampening, nesterov);
             }
         });
     }

@@ -1,6 +1,7 @@
 package org.fnl4j.regularize;
 
 import java.util.List;
+import org.fnl4j.kernel.ParamUpdate;
 import org.fnl4j.nn.Parameter;
 
 /**
@@ -35,9 +36,8 @@ public final class WeightDecay implements Regularizer {
             float[] d = p.value().data();
             int off = p.value().offset();
             float[] g = p.value().gradBuffer();
-            for (int i = 0; i < g.length; i++) {
-                g[i] += lambda * d[off + i];
-            }
+            // A kernel, not a loop here: C2 leaves a loop over d at an offset scalar (d might alias g).
+            ParamUpdate.addDecay(d, off, g, 0, g.length, lambda);
         }
     }
 

@@ -7,6 +7,7 @@ import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Gemm;
 import org.fnl4j.kernel.Kernels;
 import org.fnl4j.kernel.Parallel;
+import org.fnl4j.kernel.ParamUpdate;
 import org.fnl4j.kernel.Reduce;
 import org.fnl4j.kernel.Softmax;
 import org.fnl4j.ops.Activations;
@@ -36,9 +37,9 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code mlpOps}: a 784-512-512-10 ReLU MLP with cross-entropy, through the differentiable
  *       ops and the tape.</li>
  *   <li>{@code mlpRawKernels}: exactly the same kernel calls (GEMMs, ReLU, log-softmax, column
- *       sums) on preallocated arrays with no tape and no allocation; {@code 1 - raw/ops} is the share
- *       of the ops step spent outside kernels (tape bookkeeping, allocation and zeroing of
- *       activations and gradients).</li>
+ *       sums, and the same {@link ParamUpdate#sgd} update) on preallocated arrays with no tape and no
+ *       allocation; {@code 1 - raw/ops} is the share of the ops step spent outside kernels (tape
+ *       bookkeeping, allocation and zeroing of activations and gradients).</li>
  *   <li>{@code convBlockOps}: a ResNet basic block conv3x3-BN-ReLU-conv3x3-BN + identity, ReLU, at
  *       C ∈ {16, 32} channels, 28×28, batch 128; the block's input requires a gradient as it would
  *       inside a network.</li>
@@ -52,14 +53,15 @@ public class TrainStepBench {
     static final int BATCH = 128;
     static final float LR = 0.01f;
 
+    /**
+     * Plain SGD, learning rate {@link #LR}, no decay, on each tensor's array at its offset, then zeroes
+     * its gradient (overwrites both). Both steps update through {@link ParamUpdate#sgd}, the kernel
+     * {@code Sgd} uses, so the update costs the same in each and {@code 1 - raw/ops} counts no
+     * difference between two update loops as tape overhead.
+     */
     static void sgd(Tensor... params) {
         for (Tensor p : params) {
-            float[] d = p.data(), g = p.grad();
-            int o = p.offset();
-            for (int i = 0; i < g.length; i++) {
-                d[o + i] -= LR * g[i];
-            }
-            Arrays.fill(g, 0f);
+            sgdRaw(p, p.grad());
         }
     }
 
@@ -140,11 +142,9 @@ public class TrainStepBench {
         }
     }
 
+    /** {@link #sgd} of one tensor with its gradient held in {@code g} (length {@code p.size()}, zeroed). */
     private static void sgdRaw(Tensor p, float[] g) {
-        float[] d = p.data();
-        for (int i = 0; i < g.length; i++) {
-            d[i] -= LR * g[i];
-        }
+        ParamUpdate.sgd(p.data(), p.offset(), g, 0, g.length, LR, 0f, 1f);
         Arrays.fill(g, 0f);
     }
 
