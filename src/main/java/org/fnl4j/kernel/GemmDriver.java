@@ -45,9 +45,11 @@ final class GemmDriver {
     /**
      * Most rows of C per block for which full-width panels of an untransposed B are read in place
      * instead of packed (a convolution's forward product has as many rows as output channels).
+     * Raised from 48 to 64 after GemmBench.conv measured the 64-channel forward product (JDK 25,
+     * same window) at 119 vs 67 GFLOP/s on 1 thread and 225 vs 134 on 2 with B read in place.
      * Tuning knob: system property {@code fnl4j.gemm.directBRows} (0 always packs B).
      */
-    static final int DIRECT_B_MAX_ROWS = Integer.getInteger("fnl4j.gemm.directBRows", 48);
+    static final int DIRECT_B_MAX_ROWS = Integer.getInteger("fnl4j.gemm.directBRows", 64);
     /** Shortest k, and largest output m·n, for which the k dimension is split into {@link #kParts} ranges. */
     static final int K_SPLIT_MIN = 4096;
     static final long K_SPLIT_MAX_OUTPUT = 1L << 16;
@@ -63,6 +65,14 @@ final class GemmDriver {
     static final int DOT_KC = 1024;
     /** Rows of B per block of the dot-product path: DOT_NB × DOT_KC floats (384 KB) stay in L2. */
     static final int DOT_NB = 96;
+    /**
+     * Largest m·n for the dot-product path. Its lane partials (m·n·16 floats on AVX-512) are updated
+     * once per k block and must stay in L2 next to the A and B blocks: 4096 elements is 256 KB.
+     * Measured (GemmBench.conv, JDK 25): weight gradient at 16 channels (m·n = 2 304) 58 vs 34
+     * GFLOP/s on 1 thread, 122 vs 64 on 2, against the packed path; at 32 channels (9 216) a tie;
+     * at 64 (36 864) the dot path ran at half the packed path's speed.
+     */
+    static final int DOT_MAX_OUTPUT = 4096;
 
     /** The shared driver; declared after the settings above, which its constructor reads. */
     static final GemmDriver INSTANCE = new GemmDriver(
@@ -284,14 +294,15 @@ final class GemmDriver {
 
     /**
      * Whether C = A·Bᵀ goes to the dot-product path: A and B both read along contiguous rows
-     * (op(A) = A, op(B) = Bᵀ), a small C and a long k, the shape for which {@link #kParts} splits k
-     * (a weight gradient dW = dY·colᵀ over a batch). There the broadcast micro-kernel would have to
+     * (op(A) = A, op(B) = Bᵀ), a long k for which {@link #kParts} splits k, and a C of at most
+     * {@link #DOT_MAX_OUTPUT} elements (a weight gradient dW = dY·colᵀ over a batch with few
+     * channels). There the broadcast micro-kernel would have to
      * gather one operand into k-major panels and, swapped or not, run with part of its panel empty
      * (16 of 64 columns for a 16-channel convolution); the dot kernel reads both operands in place
      * with every lane busy. Depends on the shape only.
      */
     static boolean dotProducts(boolean transA, boolean transB, int m, int n, int k) {
-        return DOT_PATH && !transA && transB && kParts(m, n, k) > 1;
+        return DOT_PATH && !transA && transB && (long) m * n <= DOT_MAX_OUTPUT && kParts(m, n, k) > 1;
     }
 
     /**

@@ -393,6 +393,16 @@ class GemmTest {
         return sums;
     }
 
+    /** The dot path takes A·Bᵀ with a long k and a small C only: the 16-channel conv weight gradient, not the 64-channel one. */
+    @Test
+    void dotPathTakesSmallOutputsWithLongK() {
+        assertTrue(GemmDriver.dotProducts(false, true, 16, 144, 100_352));
+        assertFalse(GemmDriver.dotProducts(false, true, 64, 576, 100_352), "m·n above DOT_MAX_OUTPUT");
+        assertFalse(GemmDriver.dotProducts(false, true, 16, 144, 1000), "k too short to split");
+        assertFalse(GemmDriver.dotProducts(true, true, 16, 144, 100_352), "A read across its rows");
+        assertFalse(GemmDriver.dotProducts(false, false, 16, 144, 100_352), "B read across its rows");
+    }
+
     @Test
     void kSplitDependsOnTheShapeOnly() {
         assertEquals(1, GemmDriver.kParts(64, 576, 4095));
