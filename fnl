@@ -77,5 +77,13 @@ fi
 # ResNet-20 step in page faults and humongous-region bookkeeping). FNL_JAVA_OPTS comes last, so
 # it overrides any of these.
 jvm_defaults="-XX:+UseParallelGC -Xmn1536m -Xms2g -XX:+AlwaysPreTouch"
+# Compiled code and loops start on 64-byte boundaries where the JVM allows it: with the default
+# 32/16, about half of all fresh JVMs ran the GEMM micro-kernel at ~165 instead of ~200 GFLOP/s on
+# this machine (jmh/README.md, session 4). JDK 25 accepts the flags; on JDK 17 CodeEntryAlignment
+# is a debug-build flag, the probe below fails and they are left out.
+code_alignment="-XX:+UnlockExperimentalVMOptions -XX:CodeEntryAlignment=64 -XX:OptoLoopAlignment=64"
+if "$JAVA_HOME/bin/java" $code_alignment -version >/dev/null 2>&1; then
+  jvm_defaults="$jvm_defaults $code_alignment"
+fi
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector $jvm_defaults ${FNL_JAVA_OPTS:-} \
   -Dfnl4j.home="$here" -cp "$jar:$here/target/lib/*" org.fnl4j.cli.Main "$@"
