@@ -296,10 +296,10 @@ final class GemmDriver {
      * Whether C = A·Bᵀ goes to the dot-product path: A and B both read along contiguous rows
      * (op(A) = A, op(B) = Bᵀ), a long k for which {@link #kParts} splits k, and a C of at most
      * {@link #DOT_MAX_OUTPUT} elements (a weight gradient dW = dY·colᵀ over a batch with few
-     * channels). There the broadcast micro-kernel would have to
-     * gather one operand into k-major panels and, swapped or not, run with part of its panel empty
-     * (16 of 64 columns for a 16-channel convolution); the dot kernel reads both operands in place
-     * with every lane busy. Depends on the shape only.
+     * channels). There the broadcast micro-kernel would have to gather one operand into k-major
+     * panels and, swapped or not, run with part of its panel empty (16 of 64 columns for a
+     * 16-channel convolution); the dot kernel reads both operands in place with every lane busy.
+     * Depends on the shape only.
      */
     static boolean dotProducts(boolean transA, boolean transB, int m, int n, int k) {
         return DOT_PATH && !transA && transB && (long) m * n <= DOT_MAX_OUTPUT && kParts(m, n, k) > 1;
