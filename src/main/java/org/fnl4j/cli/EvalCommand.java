@@ -75,7 +75,8 @@ final class EvalCommand implements Command {
         if (ds.text) res.put("test_bits_per_char", r[0] / Math.log(2));
         res.put("examples", ds.test.size());
         res.put("seconds", Math.round(secs * 100) / 100.0);
-        res.put("params", model.module().parameterCount());
+        res.put("params", model.parameterCount());
+        if (model.prunedParameterCount() > 0) res.put("pruned_params", model.prunedParameterCount());
         res.put("model", file.toString());
         res.put("data", ds.name);
         err.printf(Locale.ROOT, "fnl eval: %s on %s: accuracy %.2f%%, loss %.4f (%d %s, %.1f s)%n", file, ds.name,

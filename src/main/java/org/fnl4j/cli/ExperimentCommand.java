@@ -448,8 +448,7 @@ final class ExperimentCommand implements Command {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("test_accuracy", last.get("test_accuracy"));
         res.put("test_loss", last.get("test_loss"));
-        Object pruned = m.metadata().get("pruned_params");
-        res.put("params", m.module().parameterCount() - (pruned instanceof Number n ? n.longValue() : 0));
+        res.put("params", m.parameterCount());
         res.put("dense_params", org.fnl4j.models.Models.build(m.spec(), new org.fnl4j.tensor.Rng(0)).parameterCount());
         res.put("epochs", rows.size());
         double secs = 0;

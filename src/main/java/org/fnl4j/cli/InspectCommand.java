@@ -52,7 +52,11 @@ final class InspectCommand implements Command {
         info.put("bytes", Files.size(file));
         info.put("model", model.spec().toMap());
         info.put("factorization", model.factorization());
-        info.put("params", m.parameterCount());
+        info.put("params", model.parameterCount());
+        if (model.prunedParameterCount() > 0) {
+            info.put("stored_params", m.parameterCount());
+            info.put("pruned_params", model.prunedParameterCount());
+        }
         info.put("dense_params", dense);
         List<Object> layers = new ArrayList<>();
         Map<String, Object> spectra = Diagnostics.spectra(m);
@@ -92,8 +96,12 @@ final class InspectCommand implements Command {
         out.println(file + " (" + String.format(Locale.ROOT, "%,d", Files.size(file)) + " bytes)");
         out.println("architecture:  " + Json.write(model.spec().toMap()));
         out.println("factorization: " + (model.factorization() == null ? "none (dense)" : Json.write(model.factorization())));
-        out.printf(Locale.ROOT, "parameters:    %,d (dense model: %,d, %.1f%%)%n", m.parameterCount(), dense,
-                100.0 * m.parameterCount() / dense);
+        out.printf(Locale.ROOT, "parameters:    %,d (dense model: %,d, %.1f%%)%n", model.parameterCount(), dense,
+                100.0 * model.parameterCount() / dense);
+        if (model.prunedParameterCount() > 0) {
+            out.printf(Locale.ROOT, "pruned:        %,d of the %,d stored weights are fixed at zero by magnitude pruning%n",
+                    model.prunedParameterCount(), m.parameterCount());
+        }
         Object acc = model.metadata().get("test_accuracy");
         if (acc instanceof Number a) {
             out.printf(Locale.ROOT, "test accuracy: %.2f%% (at save time)%n", 100 * a.doubleValue());

@@ -191,6 +191,23 @@ public final class Model {
     }
 
     /**
+     * The parameters that hold trained weights: every stored parameter except those a magnitude-pruning
+     * mask fixed at zero (the file's {@code pruned_params} metadata, written by {@code fnl train --prune}
+     * and {@code fnl compress --prune}). A pruned model is stored at its dense shapes, so this is the
+     * count to compare against a budget, not {@code module().parameterCount()}.
+     *
+     * @return stored parameters minus {@link #prunedParameterCount()}
+     */
+    public long parameterCount() {
+        return module.parameterCount() - prunedParameterCount();
+    }
+
+    /** @return how many stored weights a pruning mask fixed at zero, 0 for a model that was not pruned. */
+    public long prunedParameterCount() {
+        return metadata.get("pruned_params") instanceof Number n ? n.longValue() : 0;
+    }
+
+    /**
      * @return the network, in eval mode. For inspection; switching it to training mode or changing
      *         its weights while other threads call {@link #predict} is not thread-safe.
      */

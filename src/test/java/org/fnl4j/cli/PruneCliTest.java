@@ -44,6 +44,21 @@ class PruneCliTest {
         assertTrue(zerosInPrunable(a.resolve("model.fnl")) >= pruned, "pruned weights are 0 in the saved model");
         assertTrue(t.err().contains("magnitude-pruned at initialization"), t.err());
 
+        // eval and inspect count the weights the mask keeps, not the stored dense shapes.
+        CliTest.Run e = fnl("eval", a.resolve("model.fnl").toString(), "--test-limit", "50");
+        assertEquals(0, e.code(), e.err());
+        Map<String, Object> eres = Json.parseObject(e.out().trim());
+        assertEquals(params, ((Number) eres.get("params")).longValue(), e.out());
+        assertEquals(pruned, ((Number) eres.get("pruned_params")).longValue(), e.out());
+        CliTest.Run i = fnl("inspect", a.resolve("model.fnl").toString(), "--json");
+        assertEquals(0, i.code(), i.err());
+        Map<String, Object> info = Json.parseObject(i.out().trim());
+        assertEquals(params, ((Number) info.get("params")).longValue(), i.out());
+        assertEquals(dense, ((Number) info.get("stored_params")).longValue(), i.out());
+        CliTest.Run it = fnl("inspect", a.resolve("model.fnl").toString());
+        assertTrue(it.out().contains(String.format(java.util.Locale.ROOT, "parameters:    %,d (dense model: %,d", params,
+                dense)) && it.out().contains("fixed at zero by magnitude pruning"), it.out());
+
         Path b = dir.resolve("trained");
         CliTest.Run c = fnl("compress", a.resolve("model.fnl").toString(), "--prune", "0.2", "--finetune", "1",
                 "--train-limit", "128", "--test-limit", "100", "--out", b.toString());
