@@ -136,7 +136,7 @@ final class CompressCommand implements Command {
             MagnitudePruning mask = TrainCommand.pruningMask(m, cfg, false);
             c = new Compressed(m, null, m.parameterCount());
             params = mask.keptCount();
-            meta.put("pruned_params", mask.prunedCount());
+            meta.put(Model.PRUNED_PARAMS, mask.prunedCount());
         } else {
             c = compress(src, cfg);
             params = c.module.parameterCount();

@@ -52,10 +52,12 @@ final class InspectCommand implements Command {
         info.put("bytes", Files.size(file));
         info.put("model", model.spec().toMap());
         info.put("factorization", model.factorization());
-        info.put("params", model.parameterCount());
-        if (model.prunedParameterCount() > 0) {
+        long params = model.parameterCount();
+        long pruned = model.prunedParameterCount();
+        info.put("params", params);
+        if (pruned > 0) {
             info.put("stored_params", m.parameterCount());
-            info.put("pruned_params", model.prunedParameterCount());
+            info.put("pruned_params", pruned);
         }
         info.put("dense_params", dense);
         List<Object> layers = new ArrayList<>();
@@ -96,11 +98,10 @@ final class InspectCommand implements Command {
         out.println(file + " (" + String.format(Locale.ROOT, "%,d", Files.size(file)) + " bytes)");
         out.println("architecture:  " + Json.write(model.spec().toMap()));
         out.println("factorization: " + (model.factorization() == null ? "none (dense)" : Json.write(model.factorization())));
-        out.printf(Locale.ROOT, "parameters:    %,d (dense model: %,d, %.1f%%)%n", model.parameterCount(), dense,
-                100.0 * model.parameterCount() / dense);
-        if (model.prunedParameterCount() > 0) {
+        out.printf(Locale.ROOT, "parameters:    %,d (dense model: %,d, %.1f%%)%n", params, dense, 100.0 * params / dense);
+        if (pruned > 0) {
             out.printf(Locale.ROOT, "pruned:        %,d of the %,d stored weights are fixed at zero by magnitude pruning%n",
-                    model.prunedParameterCount(), m.parameterCount());
+                    pruned, m.parameterCount());
         }
         Object acc = model.metadata().get("test_accuracy");
         if (acc instanceof Number a) {

@@ -271,7 +271,7 @@ final class TrainCommand implements Command {
         meta.put("test_accuracy", r.last().testAccuracy());
         meta.put("epochs", r.history().size());
         if (mask != null) {
-            meta.put("pruned_params", mask.prunedCount());
+            meta.put(Model.PRUNED_PARAMS, mask.prunedCount());
         }
         Model.save(dir.resolve(MODEL), model, spec, factorization, meta);
         AtomicFiles.write(dir.resolve("spectra.json"),

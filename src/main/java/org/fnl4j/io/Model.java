@@ -32,6 +32,8 @@ import org.fnl4j.tensor.Tensor;
 public final class Model {
     /** The header kind of a model file. */
     public static final String KIND = "model";
+    /** The metadata key under which a magnitude-pruned model records how many stored weights its mask zeroed. */
+    public static final String PRUNED_PARAMS = "pruned_params";
 
     private final Module module;
     private final ModelSpec spec;
@@ -204,7 +206,7 @@ public final class Model {
 
     /** @return how many stored weights a pruning mask fixed at zero, 0 for a model that was not pruned. */
     public long prunedParameterCount() {
-        return metadata.get("pruned_params") instanceof Number n ? n.longValue() : 0;
+        return metadata.get(PRUNED_PARAMS) instanceof Number n ? n.longValue() : 0;
     }
 
     /**
