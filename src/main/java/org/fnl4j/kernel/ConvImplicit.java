@@ -40,14 +40,14 @@ public final class ConvImplicit {
      * accumulator loads and stores over more pixels, until the stack falls out of L2
      * ({@link #STACK_BYTES}). Measured on Zen 5 at 28×28: 32 channels gain ~20% from a stack of 4.
      */
-    static final int STACK = 4;
+    static final int STACK = Integer.getInteger("fnl4j.conv.stack", 4);
     /** Source-buffer budget of one weight-gradient stack. */
-    static final int STACK_BYTES = 512 * 1024;
+    static final int STACK_BYTES = Integer.getInteger("fnl4j.conv.stackBytes", 512 * 1024);
     /** Output blocks of the weight gradient that share a tap block's source windows. */
     static final int OUT_BLOCK_GROUP = 4;
 
     /** At most this many image chunks in a weight gradient. */
-    static final int WEIGHT_CHUNKS = 16;
+    static final int WEIGHT_CHUNKS = Integer.getInteger("fnl4j.conv.chunks", 16);
     /** At least this many images per weight-gradient chunk (when the batch allows): each chunk ends
      *  with a reduction of its partial sums, which must stay small next to the chunk's work. */
     static final int IMAGES_PER_WEIGHT_CHUNK = 4;
@@ -69,9 +69,105 @@ public final class ConvImplicit {
         backwardInput(KERNEL, s, dy, dyOff, w, wOff, dx, dxOff);
     }
 
-    /** dw += correlation of x with dy. */
+    /** dw += correlation of x with dy, on the path {@link #channelVectorized} picks for the shape. */
     public static void backwardWeight(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        backwardWeight(KERNEL, s, x, xOff, dy, dyOff, dw, dwOff);
+        if (channelVectorized(s, KERNEL.lanes())) {
+            backwardWeightChannels(KERNEL, s, x, xOff, dy, dyOff, dw, dwOff);
+        } else {
+            backwardWeight(KERNEL, s, x, xOff, dy, dyOff, dw, dwOff);
+        }
+    }
+
+    /**
+     * Fewest output channels per group for which the weight gradient runs channel-vectorized
+     * ({@link #backwardWeightChannels}); {@code -Dfnl4j.conv.channelWgradMin=0} switches it off.
+     * Below it the pixel-vectorized path wins: with one vector of channels the tile has only six
+     * accumulators. Measured per shape in docs/kernels.md.
+     */
+    static final int CHANNEL_WGRAD_MIN = Integer.getInteger("fnl4j.conv.channelWgradMin", 32);
+
+    /** Whether {@link #backwardWeight} takes the channel-vectorized path for this shape. */
+    static boolean channelVectorized(ConvShape s, int lanes) {
+        return CHANNEL_WGRAD_MIN > 0 && s.outPerGroup() >= CHANNEL_WGRAD_MIN;
+    }
+
+    /**
+     * dw += correlation of x with dy, channel-vectorized: per image, dy is transposed to
+     * pixel-major (P × oPad, P = outH·outW, oPad = og rounded up to whole vectors) and each tile of
+     * {@link ConvKernel#TAPS} taps × up to four vectors of output channels is accumulated over the
+     * image's valid pixels only, in registers ({@link ConvKernel#weightTile}). The pixel-vectorized
+     * path instead keeps lanes·O·K partial sums in memory, which outgrows L2 at 64 channels
+     * (2.4 MB for a 64→64 3×3 conv), and computes the discarded padding columns.
+     * Images are split into the same fixed chunks as the other path, each with its own partial sums
+     * (tap-major, kRound × oPad per group), added in chunk order: bit-identical at any thread count.
+     */
+    static void backwardWeightChannels(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] dy, int dyOff,
+                                       float[] dw, int dwOff) {
+        int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
+        int oh = s.outH(), ow = s.outW(), pixels = oh * ow;
+        int lanes = kern.lanes();
+        Plan plan = new Plan(cg, s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
+                s.strideH(), s.strideW(), s.dilH(), s.dilW(), oh, ow, lanes);
+        int k = plan.k, kRound = plan.kRound;
+        int oVecs = (og + lanes - 1) / lanes, oPad = oVecs * lanes;
+        int groupLen = kRound * oPad;
+        int chunks = weightChunks(s.batch());
+        float[][] partial = new float[chunks][groups * groupLen];
+        int inPlane = s.inH() * s.inW();
+        int imageIn = s.inChannels() * inPlane, imageOut = s.outChannels() * pixels;
+        Parallel.forChunks(chunks, chunk -> {
+            Scratch sc = Scratch.get();
+            float[] buf = sc.src(plan.bufLen);
+            float[] dyT = sc.out(pixels * oPad);
+            if (oPad != og) {
+                Arrays.fill(dyT, 0, pixels * oPad, 0f);   // the padding channels stay zero
+            }
+            float[] part = partial[chunk];
+            int n0 = Parallel.chunkStart(s.batch(), chunks, chunk), n1 = Parallel.chunkStart(s.batch(), chunks, chunk + 1);
+            for (int n = n0; n < n1; n++) {
+                for (int g = 0; g < groups; g++) {
+                    plan.fill(x, xOff + n * imageIn + g * cg * inPlane, buf);
+                    transpose(dy, dyOff + n * imageOut + g * og * pixels, og, pixels, dyT, oPad);
+                    for (int t = 0; t < kRound; t += ConvKernel.TAPS) {
+                        for (int v = 0; v < oVecs; v += ConvKernel.MAX_CHANNEL_VECTORS) {
+                            int nv = Math.min(ConvKernel.MAX_CHANNEL_VECTORS, oVecs - v);
+                            kern.weightTile(nv, oh, ow, plan.ws, dyT, v * lanes, oPad, buf, 0, plan.offs, t,
+                                    part, g * groupLen + t * oPad + v * lanes, oPad);
+                        }
+                    }
+                }
+            }
+        });
+        for (int g = 0; g < groups; g++) {
+            for (int o = 0; o < og; o++) {
+                int dst = dwOff + (g * og + o) * k;
+                for (int t = 0; t < k; t++) {
+                    int src = g * groupLen + t * oPad + o;
+                    float sum = partial[0][src];
+                    for (int c = 1; c < chunks; c++) {
+                        sum += partial[c][src];
+                    }
+                    dw[dst + t] += sum;
+                }
+            }
+        }
+    }
+
+    /** dst[p·ld + r] = src[off + r·cols + p] for r &lt; rows, p &lt; cols (a rows × cols block transposed). */
+    static void transpose(float[] src, int off, int rows, int cols, float[] dst, int ld) {
+        final int b = 16;
+        for (int r0 = 0; r0 < rows; r0 += b) {
+            int r1 = Math.min(rows, r0 + b);
+            for (int p0 = 0; p0 < cols; p0 += b) {
+                int p1 = Math.min(cols, p0 + b);
+                for (int r = r0; r < r1; r++) {
+                    int si = off + r * cols;
+                    for (int p = p0; p < p1; p++) {
+                        dst[p * ld + r] = src[si + p];
+                    }
+                }
+            }
+        }
     }
 
     static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,

@@ -37,4 +37,25 @@ public interface ConvKernel {
      */
     void weightBlock(int qVectors, float[] dy, int dyOff, int ldd, float[] src, int srcOff,
                      int[] offs, int kOff, float[] acc, int accOff);
+
+    /** Taps per tile of {@link #weightTile}; equal to {@link #NR}, so tap tables padded to NR fit. */
+    int TAPS = NR;
+    /** Most vectors of output channels per tile of {@link #weightTile}. */
+    int MAX_CHANNEL_VECTORS = 4;
+
+    /**
+     * The channel-vectorized weight-gradient tile: vectors run over output channels, so every
+     * accumulator holds finished sums (no lane partials) and stays in a register for a whole image.
+     * For t &lt; {@link #TAPS} and c &lt; channelVectors·lanes, accumulates
+     * <pre>
+     * acc[accOff + t*lda + c] += sum over i &lt; rows, j &lt; cols (in that order) of
+     *     dyT[dyOff + (i*cols + j)*ldd + c] * src[srcOff + offs[tOff + t] + i*ws + j]
+     * </pre>
+     * dyT is the output gradient of one image transposed to pixel-major, channel-minor layout
+     * (rows·cols pixels × ldd floats); src is the image's source buffer, read at tap shifts.
+     *
+     * @param channelVectors vectors of output channels, 1..{@link #MAX_CHANNEL_VECTORS}
+     */
+    void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
+                    float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda);
 }

@@ -53,4 +53,23 @@ public final class ScalarConvKernel implements ConvKernel {
             }
         }
     }
+
+    @Override
+    public void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
+                           float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda) {
+        int width = channelVectors * LANES;
+        for (int t = 0; t < TAPS; t++) {
+            int s = srcOff + offs[tOff + t];
+            int a = accOff + t * lda;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    float x = src[s + i * ws + j];
+                    int d = dyOff + (i * cols + j) * ldd;
+                    for (int c = 0; c < width; c++) {
+                        acc[a + c] = Math.fma(dyT[d + c], x, acc[a + c]);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -121,4 +121,75 @@ class ConvPathsTest {
             assertArrayEquals(a1, a2, "weightBlock qVectors=" + n);
         }
     }
+
+    /** Shapes for the channel-vectorized weight gradient: 1..4 channel vectors, padded lanes, strides, groups. */
+    static final int[][] CHANNEL_GEOMETRIES = {
+        {3, 5, 7, 7, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1},     // 33 channels: 3 vectors, 15 padding lanes
+        {2, 7, 9, 9, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1},     // 4 full vectors
+        {2, 3, 13, 13, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1},   // 5 vectors: a 4-vector tile and a 1-vector tile
+        {3, 6, 13, 7, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1},    // stride 2 (phase planes)
+        {2, 4, 13, 13, 34, 3, 3, 1, 2, 2, 1, 2, 1, 2},   // groups 2, per-axis stride and dilation
+        {1, 7, 7, 13, 17, 1, 3, 1, 1, 0, 1, 1, 1, 1},    // 1x3, one channel vector
+        {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1},      // everything 1
+    };
+
+    @Test
+    void channelVectorizedWeightGradientMatchesReference() {
+        ConvKernel scalar = new ScalarConvKernel();
+        for (int[] g : CHANNEL_GEOMETRIES) {
+            ConvShape s = ConvTest.shape(g);
+            Rng rng = new Rng(12);
+            float[] x = ConvTest.random(s.inputSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
+            float[] dwRef = ConvTest.random(s.weightSize(), new Rng(3)), dw = dwRef.clone(), dwSimd = dwRef.clone();
+            ConvReference.backwardWeight(s, x, 0, dy, 0, dwRef, 0);
+            ConvImplicit.backwardWeightChannels(scalar, s, x, 0, dy, 0, dw, 0);
+            ConvTest.assertClose(dwRef, dw, s + " channel-vectorized backwardWeight (scalar)");
+            ConvImplicit.backwardWeight(s, x, 0, dy, 0, dwSimd, 0);
+            ConvTest.assertClose(dwRef, dwSimd, s + " backwardWeight through the dispatcher");
+        }
+    }
+
+    @Test
+    void simdAndScalarChannelVectorizedWeightGradientsAreBitIdentical() {
+        assumeTrue(Kernels.simdActive());
+        ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);
+        ConvKernel scalar = new ScalarConvKernel();
+        assumeTrue(simd.lanes() == scalar.lanes(), "bitwise parity needs equal lane counts");
+        for (int[] g : CHANNEL_GEOMETRIES) {
+            ConvShape s = ConvTest.shape(g);
+            Rng rng = new Rng(13);
+            float[] x = ConvTest.random(s.inputSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
+            float[] dw1 = new float[(int) s.weightSize()], dw2 = new float[(int) s.weightSize()];
+            ConvImplicit.backwardWeightChannels(scalar, s, x, 0, dy, 0, dw1, 0);
+            ConvImplicit.backwardWeightChannels(simd, s, x, 0, dy, 0, dw2, 0);
+            assertArrayEquals(dw1, dw2, s + " channel-vectorized backwardWeight simd vs scalar");
+        }
+    }
+
+    @Test
+    void simdAndScalarWeightTilesAgreeAtOddSizes() {
+        assumeTrue(Kernels.simdActive());
+        ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);
+        ConvKernel scalar = new ScalarConvKernel();
+        assumeTrue(simd.lanes() == scalar.lanes(), "bitwise tile parity needs equal lane counts");
+        int lanes = simd.lanes();
+        for (int n : new int[] {1, 7, 31, 1021}) {
+            for (int vectors = 1; vectors <= ConvKernel.MAX_CHANNEL_VECTORS; vectors++) {
+                Rng rng = new Rng(n * 10L + vectors);
+                int rows = n == 1021 ? 1 : n, cols = n, ws = cols + 2;
+                int[] offs = new int[ConvKernel.TAPS + 2];
+                for (int t = 0; t < offs.length; t++) {
+                    offs[t] = rng.nextInt(2 * ws + 3);
+                }
+                int ldd = vectors * lanes + 5;
+                float[] dyT = ConvTest.random((long) rows * cols * ldd + 3, rng);
+                float[] src = ConvTest.random((long) rows * ws + 3 * ws + 8, rng);
+                int lda = vectors * lanes + 1;
+                float[] a1 = ConvTest.random((long) (ConvKernel.TAPS + 2) * lda + 4, rng), a2 = a1.clone();
+                scalar.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a1, 4, lda);
+                simd.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a2, 4, lda);
+                assertArrayEquals(a1, a2, "weightTile size " + n + ", " + vectors + " channel vectors");
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ class ConvThreadsTest {
         {7, 6, 13, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2},     // implicit forward/weight, im2col input gradient
         {19, 3, 7, 7, 6, 1, 3, 1, 1, 0, 1, 1, 1, 1},     // 1x3, more chunks than threads
         {6, 4, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 4},      // depthwise, multiplier 2
+        {21, 5, 7, 7, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1},    // channel-vectorized weight gradient, 16 chunks
     };
 
     @Test

@@ -219,4 +219,302 @@ public final class SimdConvKernel implements ConvKernel {
         c34.intoArray(acc, accOff + 22 * L);
         c35.intoArray(acc, accOff + 23 * L);
     }
+
+    @Override
+    public void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
+                           float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda) {
+        switch (channelVectors) {
+            case 4 -> weightTile4(rows, cols, ws, dyT, dyOff, ldd, src, srcOff, offs, tOff, acc, accOff, lda);
+            case 3 -> weightTile3(rows, cols, ws, dyT, dyOff, ldd, src, srcOff, offs, tOff, acc, accOff, lda);
+            case 2 -> weightTile2(rows, cols, ws, dyT, dyOff, ldd, src, srcOff, offs, tOff, acc, accOff, lda);
+            case 1 -> weightTile1(rows, cols, ws, dyT, dyOff, ldd, src, srcOff, offs, tOff, acc, accOff, lda);
+            default -> throw new IllegalArgumentException("weightTile: channelVectors must be 1..4, got " + channelVectors);
+        }
+    }
+
+    private static void weightTile4(int rows, int cols, int ws, float[] dyT, int dyOff, int ldd, float[] src, int srcOff,
+                                    int[] offs, int tOff, float[] acc, int accOff, int lda) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 0 * L);
+        FloatVector a01 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 1 * L);
+        FloatVector a02 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 0 * L);
+        FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 1 * L);
+        FloatVector a12 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 0 * L);
+        FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 1 * L);
+        FloatVector a22 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 0 * L);
+        FloatVector a31 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 1 * L);
+        FloatVector a32 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 2 * L);
+        FloatVector a33 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 3 * L);
+        FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 0 * L);
+        FloatVector a41 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 1 * L);
+        FloatVector a42 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 2 * L);
+        FloatVector a43 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 3 * L);
+        FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 0 * L);
+        FloatVector a51 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 1 * L);
+        FloatVector a52 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 2 * L);
+        FloatVector a53 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 3 * L);
+        int s0 = srcOff + offs[tOff + 0];
+        int s1 = srcOff + offs[tOff + 1];
+        int s2 = srcOff + offs[tOff + 2];
+        int s3 = srcOff + offs[tOff + 3];
+        int s4 = srcOff + offs[tOff + 4];
+        int s5 = srcOff + offs[tOff + 5];
+        for (int i = 0; i < rows; i++) {
+            int q0 = i * ws;
+            int d0 = dyOff + i * cols * ldd;
+            for (int j = 0; j < cols; j++) {
+                int q = q0 + j;
+                int d = d0 + j * ldd;
+                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+                FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
+                FloatVector y2 = FloatVector.fromArray(S, dyT, d + 2 * L);
+                FloatVector y3 = FloatVector.fromArray(S, dyT, d + 3 * L);
+                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+                a00 = y0.fma(b0, a00);
+                a01 = y1.fma(b0, a01);
+                a02 = y2.fma(b0, a02);
+                a03 = y3.fma(b0, a03);
+                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+                a10 = y0.fma(b1, a10);
+                a11 = y1.fma(b1, a11);
+                a12 = y2.fma(b1, a12);
+                a13 = y3.fma(b1, a13);
+                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+                a20 = y0.fma(b2, a20);
+                a21 = y1.fma(b2, a21);
+                a22 = y2.fma(b2, a22);
+                a23 = y3.fma(b2, a23);
+                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+                a30 = y0.fma(b3, a30);
+                a31 = y1.fma(b3, a31);
+                a32 = y2.fma(b3, a32);
+                a33 = y3.fma(b3, a33);
+                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+                a40 = y0.fma(b4, a40);
+                a41 = y1.fma(b4, a41);
+                a42 = y2.fma(b4, a42);
+                a43 = y3.fma(b4, a43);
+                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+                a50 = y0.fma(b5, a50);
+                a51 = y1.fma(b5, a51);
+                a52 = y2.fma(b5, a52);
+                a53 = y3.fma(b5, a53);
+            }
+        }
+        a00.intoArray(acc, accOff + 0 * lda + 0 * L);
+        a01.intoArray(acc, accOff + 0 * lda + 1 * L);
+        a02.intoArray(acc, accOff + 0 * lda + 2 * L);
+        a03.intoArray(acc, accOff + 0 * lda + 3 * L);
+        a10.intoArray(acc, accOff + 1 * lda + 0 * L);
+        a11.intoArray(acc, accOff + 1 * lda + 1 * L);
+        a12.intoArray(acc, accOff + 1 * lda + 2 * L);
+        a13.intoArray(acc, accOff + 1 * lda + 3 * L);
+        a20.intoArray(acc, accOff + 2 * lda + 0 * L);
+        a21.intoArray(acc, accOff + 2 * lda + 1 * L);
+        a22.intoArray(acc, accOff + 2 * lda + 2 * L);
+        a23.intoArray(acc, accOff + 2 * lda + 3 * L);
+        a30.intoArray(acc, accOff + 3 * lda + 0 * L);
+        a31.intoArray(acc, accOff + 3 * lda + 1 * L);
+        a32.intoArray(acc, accOff + 3 * lda + 2 * L);
+        a33.intoArray(acc, accOff + 3 * lda + 3 * L);
+        a40.intoArray(acc, accOff + 4 * lda + 0 * L);
+        a41.intoArray(acc, accOff + 4 * lda + 1 * L);
+        a42.intoArray(acc, accOff + 4 * lda + 2 * L);
+        a43.intoArray(acc, accOff + 4 * lda + 3 * L);
+        a50.intoArray(acc, accOff + 5 * lda + 0 * L);
+        a51.intoArray(acc, accOff + 5 * lda + 1 * L);
+        a52.intoArray(acc, accOff + 5 * lda + 2 * L);
+        a53.intoArray(acc, accOff + 5 * lda + 3 * L);
+    }
+
+    private static void weightTile3(int rows, int cols, int ws, float[] dyT, int dyOff, int ldd, float[] src, int srcOff,
+                                    int[] offs, int tOff, float[] acc, int accOff, int lda) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 0 * L);
+        FloatVector a01 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 1 * L);
+        FloatVector a02 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 2 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 0 * L);
+        FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 1 * L);
+        FloatVector a12 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 2 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 0 * L);
+        FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 1 * L);
+        FloatVector a22 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 2 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 0 * L);
+        FloatVector a31 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 1 * L);
+        FloatVector a32 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 2 * L);
+        FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 0 * L);
+        FloatVector a41 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 1 * L);
+        FloatVector a42 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 2 * L);
+        FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 0 * L);
+        FloatVector a51 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 1 * L);
+        FloatVector a52 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 2 * L);
+        int s0 = srcOff + offs[tOff + 0];
+        int s1 = srcOff + offs[tOff + 1];
+        int s2 = srcOff + offs[tOff + 2];
+        int s3 = srcOff + offs[tOff + 3];
+        int s4 = srcOff + offs[tOff + 4];
+        int s5 = srcOff + offs[tOff + 5];
+        for (int i = 0; i < rows; i++) {
+            int q0 = i * ws;
+            int d0 = dyOff + i * cols * ldd;
+            for (int j = 0; j < cols; j++) {
+                int q = q0 + j;
+                int d = d0 + j * ldd;
+                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+                FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
+                FloatVector y2 = FloatVector.fromArray(S, dyT, d + 2 * L);
+                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+                a00 = y0.fma(b0, a00);
+                a01 = y1.fma(b0, a01);
+                a02 = y2.fma(b0, a02);
+                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+                a10 = y0.fma(b1, a10);
+                a11 = y1.fma(b1, a11);
+                a12 = y2.fma(b1, a12);
+                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+                a20 = y0.fma(b2, a20);
+                a21 = y1.fma(b2, a21);
+                a22 = y2.fma(b2, a22);
+                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+                a30 = y0.fma(b3, a30);
+                a31 = y1.fma(b3, a31);
+                a32 = y2.fma(b3, a32);
+                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+                a40 = y0.fma(b4, a40);
+                a41 = y1.fma(b4, a41);
+                a42 = y2.fma(b4, a42);
+                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+                a50 = y0.fma(b5, a50);
+                a51 = y1.fma(b5, a51);
+                a52 = y2.fma(b5, a52);
+            }
+        }
+        a00.intoArray(acc, accOff + 0 * lda + 0 * L);
+        a01.intoArray(acc, accOff + 0 * lda + 1 * L);
+        a02.intoArray(acc, accOff + 0 * lda + 2 * L);
+        a10.intoArray(acc, accOff + 1 * lda + 0 * L);
+        a11.intoArray(acc, accOff + 1 * lda + 1 * L);
+        a12.intoArray(acc, accOff + 1 * lda + 2 * L);
+        a20.intoArray(acc, accOff + 2 * lda + 0 * L);
+        a21.intoArray(acc, accOff + 2 * lda + 1 * L);
+        a22.intoArray(acc, accOff + 2 * lda + 2 * L);
+        a30.intoArray(acc, accOff + 3 * lda + 0 * L);
+        a31.intoArray(acc, accOff + 3 * lda + 1 * L);
+        a32.intoArray(acc, accOff + 3 * lda + 2 * L);
+        a40.intoArray(acc, accOff + 4 * lda + 0 * L);
+        a41.intoArray(acc, accOff + 4 * lda + 1 * L);
+        a42.intoArray(acc, accOff + 4 * lda + 2 * L);
+        a50.intoArray(acc, accOff + 5 * lda + 0 * L);
+        a51.intoArray(acc, accOff + 5 * lda + 1 * L);
+        a52.intoArray(acc, accOff + 5 * lda + 2 * L);
+    }
+
+    private static void weightTile2(int rows, int cols, int ws, float[] dyT, int dyOff, int ldd, float[] src, int srcOff,
+                                    int[] offs, int tOff, float[] acc, int accOff, int lda) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 0 * L);
+        FloatVector a01 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 1 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 0 * L);
+        FloatVector a11 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 1 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 0 * L);
+        FloatVector a21 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 1 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 0 * L);
+        FloatVector a31 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 1 * L);
+        FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 0 * L);
+        FloatVector a41 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 1 * L);
+        FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 0 * L);
+        FloatVector a51 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 1 * L);
+        int s0 = srcOff + offs[tOff + 0];
+        int s1 = srcOff + offs[tOff + 1];
+        int s2 = srcOff + offs[tOff + 2];
+        int s3 = srcOff + offs[tOff + 3];
+        int s4 = srcOff + offs[tOff + 4];
+        int s5 = srcOff + offs[tOff + 5];
+        for (int i = 0; i < rows; i++) {
+            int q0 = i * ws;
+            int d0 = dyOff + i * cols * ldd;
+            for (int j = 0; j < cols; j++) {
+                int q = q0 + j;
+                int d = d0 + j * ldd;
+                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+                FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
+                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+                a00 = y0.fma(b0, a00);
+                a01 = y1.fma(b0, a01);
+                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+                a10 = y0.fma(b1, a10);
+                a11 = y1.fma(b1, a11);
+                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+                a20 = y0.fma(b2, a20);
+                a21 = y1.fma(b2, a21);
+                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+                a30 = y0.fma(b3, a30);
+                a31 = y1.fma(b3, a31);
+                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+                a40 = y0.fma(b4, a40);
+                a41 = y1.fma(b4, a41);
+                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+                a50 = y0.fma(b5, a50);
+                a51 = y1.fma(b5, a51);
+            }
+        }
+        a00.intoArray(acc, accOff + 0 * lda + 0 * L);
+        a01.intoArray(acc, accOff + 0 * lda + 1 * L);
+        a10.intoArray(acc, accOff + 1 * lda + 0 * L);
+        a11.intoArray(acc, accOff + 1 * lda + 1 * L);
+        a20.intoArray(acc, accOff + 2 * lda + 0 * L);
+        a21.intoArray(acc, accOff + 2 * lda + 1 * L);
+        a30.intoArray(acc, accOff + 3 * lda + 0 * L);
+        a31.intoArray(acc, accOff + 3 * lda + 1 * L);
+        a40.intoArray(acc, accOff + 4 * lda + 0 * L);
+        a41.intoArray(acc, accOff + 4 * lda + 1 * L);
+        a50.intoArray(acc, accOff + 5 * lda + 0 * L);
+        a51.intoArray(acc, accOff + 5 * lda + 1 * L);
+    }
+
+    private static void weightTile1(int rows, int cols, int ws, float[] dyT, int dyOff, int ldd, float[] src, int srcOff,
+                                    int[] offs, int tOff, float[] acc, int accOff, int lda) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, accOff + 0 * lda + 0 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, accOff + 1 * lda + 0 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, accOff + 2 * lda + 0 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 0 * L);
+        FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 0 * L);
+        FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 0 * L);
+        int s0 = srcOff + offs[tOff + 0];
+        int s1 = srcOff + offs[tOff + 1];
+        int s2 = srcOff + offs[tOff + 2];
+        int s3 = srcOff + offs[tOff + 3];
+        int s4 = srcOff + offs[tOff + 4];
+        int s5 = srcOff + offs[tOff + 5];
+        for (int i = 0; i < rows; i++) {
+            int q0 = i * ws;
+            int d0 = dyOff + i * cols * ldd;
+            for (int j = 0; j < cols; j++) {
+                int q = q0 + j;
+                int d = d0 + j * ldd;
+                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+                a00 = y0.fma(b0, a00);
+                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+                a10 = y0.fma(b1, a10);
+                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+                a20 = y0.fma(b2, a20);
+                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+                a30 = y0.fma(b3, a30);
+                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+                a40 = y0.fma(b4, a40);
+                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+                a50 = y0.fma(b5, a50);
+            }
+        }
+        a00.intoArray(acc, accOff + 0 * lda + 0 * L);
+        a10.intoArray(acc, accOff + 1 * lda + 0 * L);
+        a20.intoArray(acc, accOff + 2 * lda + 0 * L);
+        a30.intoArray(acc, accOff + 3 * lda + 0 * L);
+        a40.intoArray(acc, accOff + 4 * lda + 0 * L);
+        a50.intoArray(acc, accOff + 5 * lda + 0 * L);
+    }
 }
