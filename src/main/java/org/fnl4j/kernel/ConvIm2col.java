@@ -23,7 +23,7 @@ public final class ConvIm2col {
         int cg = s.inPerGroup(), og = s.outPerGroup(), kk = cg * s.kh() * s.kw();
         int p = s.outH() * s.outW(), inPlane = s.inH() * s.inW();
         Parallel.forChunks(s.batch(), n -> {
-            float[] col = ConvImplicit.Scratch.get().src(kk * p);
+            float[] col = ConvImplicit.Scratch.get().columns(kk * p);
             for (int g = 0; g < s.groups(); g++) {
                 im2col(s, x, xOff + (n * s.inChannels() + g * cg) * inPlane, col);
                 int yb = yOff + (n * s.outChannels() + g * og) * p;
@@ -45,7 +45,7 @@ public final class ConvIm2col {
         int cg = s.inPerGroup(), og = s.outPerGroup(), kk = cg * s.kh() * s.kw();
         int p = s.outH() * s.outW(), inPlane = s.inH() * s.inW();
         Parallel.forChunks(s.batch(), n -> {
-            float[] col = ConvImplicit.Scratch.get().src(kk * p);
+            float[] col = ConvImplicit.Scratch.get().columns(kk * p);
             for (int g = 0; g < s.groups(); g++) {
                 Gemm.sgemm(true, false, kk, p, og, 1f, w, wOff + g * og * kk, kk,
                         dy, dyOff + (n * s.outChannels() + g * og) * p, p, 0f, col, 0, p);
@@ -61,7 +61,7 @@ public final class ConvIm2col {
         int chunks = ConvImplicit.weightChunks(s.batch());
         float[][] partial = new float[chunks][s.outChannels() * kk];
         Parallel.forChunks(chunks, chunk -> {
-            float[] col = ConvImplicit.Scratch.get().src(kk * p);
+            float[] col = ConvImplicit.Scratch.get().columns(kk * p);
             int n0 = Parallel.chunkStart(s.batch(), chunks, chunk);
             int n1 = Parallel.chunkStart(s.batch(), chunks, chunk + 1);
             for (int n = n0; n < n1; n++) {

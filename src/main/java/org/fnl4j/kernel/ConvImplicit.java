@@ -126,7 +126,7 @@ public final class ConvImplicit {
             int n0 = Parallel.chunkStart(s.batch(), chunks, chunk), n1 = Parallel.chunkStart(s.batch(), chunks, chunk + 1);
             for (int n = n0; n < n1; n++) {
                 for (int g = 0; g < groups; g++) {
-                    plan.fill(x, xOff + n * imageIn + g * cg * inPlane, buf);
+                    plan.fill(x, xOff + n * imageIn + g * cg * inPlane, buf, sc.adopt(plan));
                     transpose(dy, dyOff + n * imageOut + g * og * pixels, og, pixels, dyT, oPad);
                     for (int t = 0; t < kRound; t += ConvKernel.TAPS) {
                         for (int v = 0; v < oVecs; v += ConvKernel.MAX_CHANNEL_VECTORS) {
@@ -193,7 +193,7 @@ public final class ConvImplicit {
             float[] buf = sc.src(plan.bufLen);
             float[] out = sc.out(blocks * MR * plan.qRound);
             for (int g = 0; g < groups; g++) {
-                plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf);
+                plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf, sc.adopt(plan));
                 plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
                 for (int o = 0; o < og; o++) {
                     int oc = g * og + o;
@@ -238,7 +238,7 @@ public final class ConvImplicit {
             float[] buf = sc.src(plan.bufLen);
             float[] out = sc.out(blocks * MR * plan.qRound);
             for (int g = 0; g < groups; g++) {
-                plan.fill(dy, dyOff + (n * s.outChannels() + g * og) * outPlane, buf);
+                plan.fill(dy, dyOff + (n * s.outChannels() + g * og) * outPlane, buf, sc.adopt(plan));
                 plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
                 for (int c = 0; c < cg; c++) {
                     int xb = dxOff + (n * s.inChannels() + g * cg + c) * inPlane;
@@ -286,7 +286,7 @@ public final class ConvImplicit {
                 Plan plan = plans[Math.min(stack, n1 - n)];
                 int qr = plan.qRound;
                 for (int g = 0; g < groups; g++) {
-                    plan.fill(x, xOff + n * imageIn + g * cg * inPlane, imageIn, buf);
+                    plan.fill(x, xOff + n * imageIn + g * cg * inPlane, imageIn, buf, sc.adopt(plan));
                     // dY in the flat layout of the stacked output, zero in the discarded positions.
                     Arrays.fill(dyq, 0, oBlocks * MR * qr, 0f);
                     for (int p = 0; p < plan.images; p++) {
@@ -381,6 +381,12 @@ public final class ConvImplicit {
         /** Source-buffer shift of each tap (c, u, v) at index (c·kh + u)·kw + v; padding entries are 0. */
         final int[] offs;
         final int bufLen;
+        /** Everything that decides which buffer positions {@link #fill} writes pixels to. */
+        final Layout layout;
+
+        /** See {@link Plan#layout}. */
+        record Layout(int channels, int srcH, int srcW, int padT, int padL, int sh, int sw, int upH, int upW,
+                      int images, int hp, int wp, int hsImage, int ws, int bufLen) {}
 
         Plan(int channels, int srcH, int srcW, int padT, int padL, int kh, int kw, int sh, int sw,
              int dh, int dw, int outH, int outW, int lanes) {
@@ -441,6 +447,7 @@ public final class ConvImplicit {
                         + hp + "x" + wp + " (padded) is too large for a float[] buffer");
             }
             bufLen = (int) len;
+            layout = new Layout(channels, srcH, srcW, padT, padL, sh, sw, upH, upW, images, hp, wp, hsImage, ws, bufLen);
         }
 
         /** Stride 1, no upsampling, no column padding and rows exactly as wide as the source's. */
@@ -465,12 +472,17 @@ public final class ConvImplicit {
         }
 
         /** Copies the planes starting at in[inOff] (channel-major, srcH × srcW each) into buf. */
-        void fill(float[] in, int inOff, float[] buf) {
-            fill(in, inOff, 0, buf);
+        void fill(float[] in, int inOff, float[] buf, boolean padsClean) {
+            fill(in, inOff, 0, buf, padsClean);
         }
 
-        /** Copies {@code images} images, the p-th starting at in[inOff + p·imageStride], into buf. */
-        void fill(float[] in, int inOff, int imageStride, float[] buf) {
+        /**
+         * Copies {@code images} images, the p-th starting at in[inOff + p·imageStride], into buf.
+         * With {@code padsClean} the buffer's last fill had this {@link #layout}, so every position
+         * outside the copied pixels is already zero and only the pixels are written: the padding
+         * runs are a float or two per row, and zeroing them cost as much as copying the rows.
+         */
+        void fill(float[] in, int inOff, int imageStride, float[] buf, boolean padsClean) {
             for (int c = 0; c < channels; c++) {
                 for (int a = 0; a < sh; a++) {
                     for (int b = 0; b < sw; b++) {
@@ -481,33 +493,47 @@ public final class ConvImplicit {
                             if (unpaddedRows()) {
                                 // Rows as wide as the source (a k×1 conv): the source plane is one block.
                                 int top = Math.min(hsImage, padT), rows = Math.min(srcH, hsImage - top);
-                                zero(buf, base, base + top * ws);
+                                if (!padsClean) {
+                                    zero(buf, base, base + top * ws);
+                                }
                                 System.arraycopy(in, plane, buf, base + top * ws, rows * ws);
-                                zero(buf, base + (top + rows) * ws, base + hsImage * ws);
+                                if (!padsClean) {
+                                    zero(buf, base + (top + rows) * ws, base + hsImage * ws);
+                                }
                                 continue;
                             }
                             for (int r = 0; r < hsImage; r++) {
                                 int prow = r * sh + a, rel = prow - padT, dst = base + r * ws;
                                 if (prow >= hp || rel < 0 || rel % upH != 0 || rel / upH >= srcH) {
-                                    zero(buf, dst, dst + ws);
+                                    if (!padsClean) {
+                                        zero(buf, dst, dst + ws);
+                                    }
                                     continue;
                                 }
                                 int rowStart = plane + rel / upH * srcW;
                                 if (sw == 1 && upW == 1) {
                                     int lo = Math.min(ws, Math.max(0, padL));
                                     int hi = Math.max(lo, Math.min(ws, padL + srcW));
-                                    zero(buf, dst, dst + lo);
+                                    if (!padsClean) {
+                                        zero(buf, dst, dst + lo);
+                                    }
                                     System.arraycopy(in, rowStart + lo - padL, buf, dst + lo, hi - lo);
-                                    zero(buf, dst + hi, dst + ws);
+                                    if (!padsClean) {
+                                        zero(buf, dst + hi, dst + ws);
+                                    }
                                 } else if (upW == 1) {
                                     // Column t reads source column t·sw + b − padL; the valid t form one range.
                                     int lo = Math.min(ws, Math.max(0, ceilDiv(padL - b, sw)));
                                     int hi = Math.max(lo, Math.min(ws, ceilDiv(Math.min(wp, padL + srcW) - b, sw)));
-                                    zero(buf, dst, dst + lo);
+                                    if (!padsClean) {
+                                        zero(buf, dst, dst + lo);
+                                    }
                                     for (int t = lo, src = rowStart + lo * sw + b - padL; t < hi; t++, src += sw) {
                                         buf[dst + t] = in[src];
                                     }
-                                    zero(buf, dst + hi, dst + ws);
+                                    if (!padsClean) {
+                                        zero(buf, dst + hi, dst + ws);
+                                    }
                                 } else {
                                     for (int t = 0; t < ws; t++) {
                                         int pcol = t * sw + b, cr = pcol - padL;
@@ -521,7 +547,9 @@ public final class ConvImplicit {
                 }
             }
             // Reads past the planes only feed discarded columns, but must not be stale NaNs.
-            Arrays.fill(buf, channels * chanStride, bufLen, 0f);
+            if (!padsClean) {
+                Arrays.fill(buf, channels * chanStride, bufLen, 0f);
+            }
         }
 
         /**
@@ -544,6 +572,8 @@ public final class ConvImplicit {
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
         private float[] src = new float[0], out = new float[0], acc = new float[0];
+        /** The layout of the last fill of {@link #src}; null when its padding is not known to be zero. */
+        private Plan.Layout srcLayout;
 
         static Scratch get() {
             return LOCAL.get();
@@ -552,8 +582,26 @@ public final class ConvImplicit {
         float[] src(int n) {
             if (src.length < n) {
                 src = new float[n];
+                srcLayout = null;
             }
             return src;
+        }
+
+        /** The source buffer for a use other than {@link Plan#fill} (im2col columns): its padding is then unknown. */
+        float[] columns(int n) {
+            float[] a = src(n);
+            srcLayout = null;
+            return a;
+        }
+
+        /**
+         * Records that the source buffer is about to be filled with {@code plan}'s layout.
+         * @return true when the previous fill had the same layout, so its padding is still zero
+         */
+        boolean adopt(Plan plan) {
+            boolean same = plan.layout.equals(srcLayout);
+            srcLayout = plan.layout;
+            return same;
         }
 
         float[] out(int n) {

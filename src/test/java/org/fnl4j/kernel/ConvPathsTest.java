@@ -192,4 +192,34 @@ class ConvPathsTest {
             }
         }
     }
+
+    /**
+     * The implicit path skips re-zeroing the padding of its per-thread source buffer when the last
+     * fill had the same layout: any other use of the buffer, or another layout in between, must
+     * make the next fill zero it again.
+     */
+    @Test
+    void sourceBufferPaddingIsRezeroedAfterOtherUses() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            ConvShape a = ConvShape.of(2, 3, 9, 9, 5, 3, 1, 1);
+            ConvShape b = ConvShape.of(2, 3, 9, 9, 5, 3, 1, 2);
+            Rng rng = new Rng(21);
+            float[] xa = ConvTest.random(a.inputSize(), rng), wa = ConvTest.random(a.weightSize(), rng);
+            float[] ref = new float[(int) a.outputSize()];
+            ConvReference.forward(a, xa, 0, wa, 0, null, 0, ref, 0);
+            float[] y = new float[(int) a.outputSize()];
+            Conv.forward(a, xa, 0, wa, 0, null, 0, y, 0);
+            java.util.Arrays.fill(ConvImplicit.Scratch.get().columns(1), Float.NaN);   // the whole buffer, as im2col may use it
+            Conv.forward(a, xa, 0, wa, 0, null, 0, y, 0);
+            ConvTest.assertClose(ref, y, "after an im2col use of the buffer");
+            float[] yb = new float[(int) b.outputSize()];
+            Conv.forward(b, ConvTest.random(b.inputSize(), rng), 0, ConvTest.random(b.weightSize(), rng), 0, null, 0, yb, 0);
+            Conv.forward(a, xa, 0, wa, 0, null, 0, y, 0);
+            ConvTest.assertClose(ref, y, "after a fill with another padding");
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
 }
