@@ -502,15 +502,21 @@ public final class ConvImplicit {
                                 }
                                 continue;
                             }
+                            if (sh == 1 && sw == 1 && upH == 1 && upW == 1) {
+                                fillRowsStride1(in, plane, buf, base, padsClean);
+                                continue;
+                            }
                             for (int r = 0; r < hsImage; r++) {
                                 int prow = r * sh + a, rel = prow - padT, dst = base + r * ws;
-                                if (prow >= hp || rel < 0 || rel % upH != 0 || rel / upH >= srcH) {
+                                boolean outside = upH == 1 ? rel < 0 || rel >= srcH   // no division on the common path
+                                        : rel < 0 || rel % upH != 0 || rel / upH >= srcH;
+                                if (prow >= hp || outside) {
                                     if (!padsClean) {
                                         zero(buf, dst, dst + ws);
                                     }
                                     continue;
                                 }
-                                int rowStart = plane + rel / upH * srcW;
+                                int rowStart = plane + (upH == 1 ? rel : rel / upH) * srcW;
                                 if (sw == 1 && upW == 1) {
                                     int lo = Math.min(ws, Math.max(0, padL));
                                     int hi = Math.max(lo, Math.min(ws, padL + srcW));
@@ -549,6 +555,30 @@ public final class ConvImplicit {
             // Reads past the planes only feed discarded columns, but must not be stale NaNs.
             if (!padsClean) {
                 Arrays.fill(buf, channels * chanStride, bufLen, 0f);
+            }
+        }
+
+        /**
+         * The stride-1 case of {@link #fill} for one plane: the general loop's divisions by the
+         * upsampling factors cost more than the short row copies themselves.
+         */
+        private void fillRowsStride1(float[] in, int plane, float[] buf, int base, boolean padsClean) {
+            int lo = Math.min(ws, Math.max(0, padL));
+            int hi = Math.max(lo, Math.min(ws, padL + srcW));
+            int srcCol = lo - padL, width = hi - lo;
+            for (int r = 0; r < hsImage; r++) {
+                int rel = r - padT, dst = base + r * ws;
+                if (r >= hp || rel < 0 || rel >= srcH) {
+                    if (!padsClean) {
+                        zero(buf, dst, dst + ws);
+                    }
+                    continue;
+                }
+                if (!padsClean) {
+                    zero(buf, dst, dst + lo);
+                    zero(buf, dst + hi, dst + ws);
+                }
+                System.arraycopy(in, plane + rel * srcW + srcCol, buf, dst + lo, width);
             }
         }
 
