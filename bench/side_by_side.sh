@@ -127,6 +127,19 @@ print(f"{items / sum(e['epoch_seconds'] for e in after):.1f} {round(ep[-1]['item
 EOF
 }
 
+# CPU cores busy with other work, sampled over 1 s from /proc/stat while none of our runs is active.
+# The machine may be shared: under contention PyTorch's OpenMP threads (which wait for each other
+# at every parallel region) lose far more than the JVM's, so busy rounds are flagged.
+others_busy() {
+  local a b
+  a=($(sed -n 's/^cpu  //p' /proc/stat)); sleep 1; b=($(sed -n 's/^cpu  //p' /proc/stat))
+  local total=0 idle i
+  for i in "${!a[@]}"; do total=$((total + b[i] - a[i])); done
+  idle=$(( (b[3] - a[3]) + (b[4] - a[4]) ))
+  python3 -c "print(f'{$(nproc) * ($total - $idle) / max($total, 1):.2f}')"
+}
+busy_rounds=0
+
 summary="$work/summary.tsv"
 : > "$summary"
 for m in "${models[@]}"; do
@@ -137,6 +150,9 @@ for m in "${models[@]}"; do
   echo "== $m: N=$n, $e epochs (figure: epochs 2..$e), batch 128, $threads threads"
   fnl_params=""; torch_params=""; ratios=(); fnl_rss=(); torch_rss=()
   for r in $(seq 1 "$rounds"); do
+    busy="$(others_busy)"
+    flag=""
+    if python3 -c "import sys; sys.exit(0 if $busy > 0.25 else 1)"; then flag="  (!) machine busy"; busy_rounds=$((busy_rounds + 1)); fi
     # fnl side
     out="$work/$m-fnl-$r"; mkdir -p "$out"
     log="$work/$m-fnl-$r.log"
@@ -171,7 +187,8 @@ for m in "${models[@]}"; do
     fnl_params="$p"; torch_params="$tp"
     ratio="$(python3 -c "print(f'{$fnl_ips / $torch_ips:.3f}')")"
     ratios+=("$ratio")
-    printf '  round %d: fnl %9.1f %s/s   torch %9.1f %s/s   fnl/torch %s\n' "$r" "$fnl_ips" "$unit" "$torch_ips" "$unit" "$ratio"
+    printf '  round %d: fnl %9.1f %s/s   torch %9.1f %s/s   fnl/torch %s   (other load before: %s cores)%s\n' \
+      "$r" "$fnl_ips" "$unit" "$torch_ips" "$unit" "$ratio" "$busy" "$flag"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$r" "$fnl_ips" "$torch_ips" "$ratio" "${fnl_rss[-1]}" "${torch_rss[-1]}" >> "$summary"
   done
   med="$(python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "${ratios[@]}")"
@@ -193,3 +210,7 @@ for m in models:
     print(f"  {m:<17}{med(2):>11.1f}{med(3):>11.1f}{med(4):>11.3f}"
           f"{max(int(r[5]) for r in rs):>12}{max(int(r[6]) for r in rs):>14}")
 EOF
+if [ "$busy_rounds" -gt 0 ]; then
+  echo "side_by_side: WARNING: $busy_rounds round(s) started while other processes kept > 0.25 cores busy;" \
+       "those figures (PyTorch's especially) are not the machine's speed -- rerun when it is quiet" >&2
+fi
