@@ -419,13 +419,8 @@ public final class ConvImplicit {
             chanStride = sh * sw * phasePlane;
             q = ((images - 1) * hsImage + outH) * ws;
             qData = (q + lanes - 1) / lanes;
-            int vecs = qData;
-            // A short last pixel block runs on the slow 4x1 tail kernel; from half a block up it is
-            // cheaper to compute a few discarded vectors at full speed.
-            if (vecs % NR >= NR / 2) {
-                vecs += NR - vecs % NR;
-            }
-            qVecs = vecs;
+            // A short last pixel block runs on a 4 × (1..5)-vector tail kernel, not padded to a whole block.
+            qVecs = qData;
             qRound = qVecs * lanes;
             k = channels * kh * kw;
             kRound = (k + NR - 1) / NR * NR;

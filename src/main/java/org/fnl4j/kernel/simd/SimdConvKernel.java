@@ -24,12 +24,14 @@ public final class SimdConvKernel implements ConvKernel {
     @Override
     public void forwardBlock(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
                              float[] out, int outOff, int ldo, int nvec) {
-        if (nvec == NR) {
-            forward4x6(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
-        } else {
-            for (int t = 0; t < nvec; t++) {
-                forward4x1(kCount, w, wOff, offs, src, srcOff + t * L, out, outOff + t * L, ldo);
-            }
+        switch (nvec) {
+            case 6 -> forward4x6(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+            case 5 -> forward4x5(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+            case 4 -> forward4x4(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+            case 3 -> forward4x3(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+            case 2 -> forward4x2(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+            case 1 -> forward4x1(kCount, w, wOff, offs, src, srcOff, out, outOff, ldo);
+            default -> throw new IllegalArgumentException("forwardBlock: nvec must be 1.." + NR + ", got " + nvec);
         }
     }
 
@@ -101,6 +103,200 @@ public final class SimdConvKernel implements ConvKernel {
         c33.intoArray(out, outOff + 3 * ldo + 3 * L);
         c34.intoArray(out, outOff + 3 * ldo + 4 * L);
         c35.intoArray(out, outOff + 3 * ldo + 5 * L);
+    }
+
+    /** The forward block's tail: 4 rows × 5 vectors (a whole block is {@link #forward4x6}). */
+    private static void forward4x5(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S); FloatVector c04 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S); FloatVector c14 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S); FloatVector c24 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S); FloatVector c34 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            int wi = wOff + k * MR;
+            FloatVector x0 = FloatVector.fromArray(S, src, s + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(S, src, s + 1 * L);
+            FloatVector x2 = FloatVector.fromArray(S, src, s + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, src, s + 3 * L);
+            FloatVector x4 = FloatVector.fromArray(S, src, s + 4 * L);
+            FloatVector b0 = FloatVector.broadcast(S, w[wi + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x1.fma(b0, c01);
+            c02 = x2.fma(b0, c02);
+            c03 = x3.fma(b0, c03);
+            c04 = x4.fma(b0, c04);
+            FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+            c10 = x0.fma(b1, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x2.fma(b1, c12);
+            c13 = x3.fma(b1, c13);
+            c14 = x4.fma(b1, c14);
+            FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+            c20 = x0.fma(b2, c20);
+            c21 = x1.fma(b2, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x3.fma(b2, c23);
+            c24 = x4.fma(b2, c24);
+            FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+            c30 = x0.fma(b3, c30);
+            c31 = x1.fma(b3, c31);
+            c32 = x2.fma(b3, c32);
+            c33 = x3.fma(b3, c33);
+            c34 = x4.fma(b3, c34);
+        }
+        c00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        c01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        c02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        c03.intoArray(out, outOff + 0 * ldo + 3 * L);
+        c04.intoArray(out, outOff + 0 * ldo + 4 * L);
+        c10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        c11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        c12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        c13.intoArray(out, outOff + 1 * ldo + 3 * L);
+        c14.intoArray(out, outOff + 1 * ldo + 4 * L);
+        c20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        c21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        c22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        c23.intoArray(out, outOff + 2 * ldo + 3 * L);
+        c24.intoArray(out, outOff + 2 * ldo + 4 * L);
+        c30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        c31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        c32.intoArray(out, outOff + 3 * ldo + 2 * L);
+        c33.intoArray(out, outOff + 3 * ldo + 3 * L);
+        c34.intoArray(out, outOff + 3 * ldo + 4 * L);
+    }
+
+    /** The forward block's tail: 4 rows × 4 vectors (a whole block is {@link #forward4x6}). */
+    private static void forward4x4(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            int wi = wOff + k * MR;
+            FloatVector x0 = FloatVector.fromArray(S, src, s + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(S, src, s + 1 * L);
+            FloatVector x2 = FloatVector.fromArray(S, src, s + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, src, s + 3 * L);
+            FloatVector b0 = FloatVector.broadcast(S, w[wi + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x1.fma(b0, c01);
+            c02 = x2.fma(b0, c02);
+            c03 = x3.fma(b0, c03);
+            FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+            c10 = x0.fma(b1, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x2.fma(b1, c12);
+            c13 = x3.fma(b1, c13);
+            FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+            c20 = x0.fma(b2, c20);
+            c21 = x1.fma(b2, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x3.fma(b2, c23);
+            FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+            c30 = x0.fma(b3, c30);
+            c31 = x1.fma(b3, c31);
+            c32 = x2.fma(b3, c32);
+            c33 = x3.fma(b3, c33);
+        }
+        c00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        c01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        c02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        c03.intoArray(out, outOff + 0 * ldo + 3 * L);
+        c10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        c11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        c12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        c13.intoArray(out, outOff + 1 * ldo + 3 * L);
+        c20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        c21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        c22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        c23.intoArray(out, outOff + 2 * ldo + 3 * L);
+        c30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        c31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        c32.intoArray(out, outOff + 3 * ldo + 2 * L);
+        c33.intoArray(out, outOff + 3 * ldo + 3 * L);
+    }
+
+    /** The forward block's tail: 4 rows × 3 vectors (a whole block is {@link #forward4x6}). */
+    private static void forward4x3(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            int wi = wOff + k * MR;
+            FloatVector x0 = FloatVector.fromArray(S, src, s + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(S, src, s + 1 * L);
+            FloatVector x2 = FloatVector.fromArray(S, src, s + 2 * L);
+            FloatVector b0 = FloatVector.broadcast(S, w[wi + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x1.fma(b0, c01);
+            c02 = x2.fma(b0, c02);
+            FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+            c10 = x0.fma(b1, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x2.fma(b1, c12);
+            FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+            c20 = x0.fma(b2, c20);
+            c21 = x1.fma(b2, c21);
+            c22 = x2.fma(b2, c22);
+            FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+            c30 = x0.fma(b3, c30);
+            c31 = x1.fma(b3, c31);
+            c32 = x2.fma(b3, c32);
+        }
+        c00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        c01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        c02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        c10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        c11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        c12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        c20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        c21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        c22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        c30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        c31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        c32.intoArray(out, outOff + 3 * ldo + 2 * L);
+    }
+
+    /** The forward block's tail: 4 rows × 2 vectors (a whole block is {@link #forward4x6}). */
+    private static void forward4x2(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff, int ldo) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            int wi = wOff + k * MR;
+            FloatVector x0 = FloatVector.fromArray(S, src, s + 0 * L);
+            FloatVector x1 = FloatVector.fromArray(S, src, s + 1 * L);
+            FloatVector b0 = FloatVector.broadcast(S, w[wi + 0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x1.fma(b0, c01);
+            FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+            c10 = x0.fma(b1, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+            c20 = x0.fma(b2, c20);
+            c21 = x1.fma(b2, c21);
+            FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+            c30 = x0.fma(b3, c30);
+            c31 = x1.fma(b3, c31);
+        }
+        c00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        c01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        c10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        c11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        c20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        c21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        c30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        c31.intoArray(out, outOff + 3 * ldo + 1 * L);
     }
 
     private static void forward4x1(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
