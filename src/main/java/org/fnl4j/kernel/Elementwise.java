@@ -12,11 +12,11 @@ package org.fnl4j.kernel;
  * <p>The implementation is chosen once per JVM by {@link Kernels#select}: the Vector API twin
  * {@code org.fnl4j.kernel.simd.SimdElementwise} or {@link ScalarElementwise}.
  *
- * <p>Threads: {@link #unary} and {@link #unaryBackward} of the transcendental functions (GELU,
- * TANH, SIGMOID, EXP, LOG) split runs of at least {@value #PARALLEL_MIN} elements into fixed
- * chunks of {@value #CHUNK} elements on {@link Parallel}; the split does not depend on the thread
- * count, so results are bit-identical at any thread count. The other kernels are bound by memory
- * bandwidth and stay on the calling thread.
+ * <p>Threads: every kernel splits runs of at least {@value #PARALLEL_MIN} elements into fixed
+ * chunks of {@value #CHUNK} elements on {@link Parallel}. Each element is computed on its own, so
+ * results are bit-identical at any thread count. (Memory-bound kernels gain from a second core
+ * too: one core does not saturate the memory bus, and the activations of a training step are
+ * mostly in L2/L3, where the work is bound by the core, not by memory.)
  */
 public final class Elementwise {
     /** Binary operators of {@link #binary}. */
@@ -78,7 +78,11 @@ public final class Elementwise {
     /** See {@link Impl#binary}. */
     public static void binary(Binary op, float[] a, int aOff, int aInc, float[] b, int bOff, int bInc,
                               float[] out, int outOff, int n) {
-        IMPL.binary(op, a, aOff, aInc, b, bOff, bInc, out, outOff, n);
+        if (n < PARALLEL_MIN) {
+            IMPL.binary(op, a, aOff, aInc, b, bOff, bInc, out, outOff, n);
+            return;
+        }
+        split(n, (s, len) -> IMPL.binary(op, a, aOff + s * aInc, aInc, b, bOff + s * bInc, bInc, out, outOff + s, len));
     }
 
     /** {@code out = a + b}. */
@@ -103,83 +107,99 @@ public final class Elementwise {
 
     /** {@code y += alpha·x}. */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        IMPL.axpy(alpha, x, xOff, y, yOff, n);
+        if (n < PARALLEL_MIN) {
+            IMPL.axpy(alpha, x, xOff, y, yOff, n);
+            return;
+        }
+        split(n, (s, len) -> IMPL.axpy(alpha, x, xOff + s, y, yOff + s, len));
     }
 
     /** {@code out = alpha·x}. */
     public static void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.scale(alpha, x, xOff, out, outOff, n);
+        if (n < PARALLEL_MIN) {
+            IMPL.scale(alpha, x, xOff, out, outOff, n);
+            return;
+        }
+        split(n, (s, len) -> IMPL.scale(alpha, x, xOff + s, out, outOff + s, len));
     }
 
     /** {@code out = x + c}. */
     public static void addScalar(float c, float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.addScalar(c, x, xOff, out, outOff, n);
+        if (n < PARALLEL_MIN) {
+            IMPL.addScalar(c, x, xOff, out, outOff, n);
+            return;
+        }
+        split(n, (s, len) -> IMPL.addScalar(c, x, xOff + s, out, outOff + s, len));
     }
 
     /** {@code acc += x·y}. */
     public static void addMul(float[] x, int xOff, float[] y, int yOff, float[] acc, int accOff, int n) {
-        IMPL.addMul(x, xOff, y, yOff, acc, accOff, n);
+        if (n < PARALLEL_MIN) {
+            IMPL.addMul(x, xOff, y, yOff, acc, accOff, n);
+            return;
+        }
+        split(n, (s, len) -> IMPL.addMul(x, xOff + s, y, yOff + s, acc, accOff + s, len));
     }
 
-    /** {@code out = f(x)}; long runs of transcendental functions run on several threads. */
+    /** {@code out = f(x)}; long runs run on several threads. */
     public static void unary(Unary f, float[] x, int xOff, float[] out, int outOff, int n) {
-        if (n < PARALLEL_MIN || !transcendental(f)) {
+        if (n < PARALLEL_MIN) {
             IMPL.unary(f, x, xOff, out, outOff, n);
             return;
         }
-        Parallel.forChunks((n + CHUNK - 1) / CHUNK, c -> {
-            int s = c * CHUNK;
-            IMPL.unary(f, x, xOff + s, out, outOff + s, Math.min(CHUNK, n - s));
-        });
+        split(n, (s, len) -> IMPL.unary(f, x, xOff + s, out, outOff + s, len));
     }
 
     /** {@code dx += dy·f'(x)}; see {@link Impl#unaryBackward}. Threads as in {@link #unary}. */
     public static void unaryBackward(Unary f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
                                      float[] dx, int dxOff, int n) {
-        if (n < PARALLEL_MIN || !transcendental(f)) {
+        if (n < PARALLEL_MIN) {
             IMPL.unaryBackward(f, x, xOff, y, yOff, dy, dyOff, dx, dxOff, n);
             return;
         }
-        Parallel.forChunks((n + CHUNK - 1) / CHUNK, c -> {
-            int s = c * CHUNK;
-            IMPL.unaryBackward(f, x, xOff + s, y, yOff + s, dy, dyOff + s, dx, dxOff + s, Math.min(CHUNK, n - s));
-        });
+        split(n, (s, len) -> IMPL.unaryBackward(f, x, xOff + s, y, yOff + s, dy, dyOff + s, dx, dxOff + s, len));
     }
 
-    private static boolean transcendental(Unary f) {
-        return switch (f) {
-            case GELU, TANH, SIGMOID, EXP, LOG -> true;
-            default -> false;
-        };
+    /** A run [start, start + length) of a split elementwise job. */
+    private interface Run {
+        void apply(int start, int length);
+    }
+
+    /** Runs body over [0, n) in fixed chunks of {@link #CHUNK} on {@link Parallel}. */
+    private static void split(int n, Run body) {
+        Parallel.forChunks((n + CHUNK - 1) / CHUNK, c -> {
+            int s = c * CHUNK;
+            body.apply(s, Math.min(CHUNK, n - s));
+        });
     }
 
     /** {@code out = max(x, 0)}. */
     public static void relu(float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(Unary.RELU, x, xOff, out, outOff, n);
+        unary(Unary.RELU, x, xOff, out, outOff, n);
     }
 
     /** {@code out = gelu(x)}, tanh form. */
     public static void gelu(float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(Unary.GELU, x, xOff, out, outOff, n);
+        unary(Unary.GELU, x, xOff, out, outOff, n);
     }
 
     /** {@code out = tanh(x)}. */
     public static void tanh(float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(Unary.TANH, x, xOff, out, outOff, n);
+        unary(Unary.TANH, x, xOff, out, outOff, n);
     }
 
     /** {@code out = 1 / (1 + exp(-x))}. */
     public static void sigmoid(float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(Unary.SIGMOID, x, xOff, out, outOff, n);
+        unary(Unary.SIGMOID, x, xOff, out, outOff, n);
     }
 
     /** {@code out = exp(x)}. */
     public static void exp(float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(Unary.EXP, x, xOff, out, outOff, n);
+        unary(Unary.EXP, x, xOff, out, outOff, n);
     }
 
     /** {@code out = ln(x)}. */
     public static void log(float[] x, int xOff, float[] out, int outOff, int n) {
-        IMPL.unary(Unary.LOG, x, xOff, out, outOff, n);
+        unary(Unary.LOG, x, xOff, out, outOff, n);
     }
 }

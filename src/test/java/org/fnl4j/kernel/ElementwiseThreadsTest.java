@@ -49,4 +49,44 @@ class ElementwiseThreadsTest {
         };
         assertArrayEquals(at(1, sm), at(2, sm));
     }
+
+    @Test
+    void memoryBoundKernelsAreBitIdenticalAtOneAndTwoThreads() {
+        int n = 3 * Elementwise.PARALLEL_MIN + 17, off = ParityTesting.OFF;
+        float[] a = ParityTesting.rand(4, n, -2f, 2f), b = ParityTesting.rand(5, n, -2f, 2f);
+        Body body = () -> {
+            float[] out = new float[a.length];
+            Elementwise.unary(Unary.RELU, a, off, out, off, n);
+            Elementwise.unaryBackward(Unary.RELU, a, off, out, off, b, off, out, off, n);
+            for (Elementwise.Binary op : Elementwise.Binary.values()) {
+                float[] t = new float[a.length];
+                Elementwise.binary(op, a, off, 1, b, off, 1, t, off, n);
+                Elementwise.axpy(0.5f, t, off, out, off, n);
+                Elementwise.binary(op, a, off, 1, b, off + 3, 0, t, off, n);   // broadcast b
+                Elementwise.axpy(-0.25f, t, off, out, off, n);
+            }
+            Elementwise.scale(1.5f, out, off, out, off, n);
+            Elementwise.addScalar(0.125f, out, off, out, off, n);
+            Elementwise.addMul(a, off, b, off, out, off, n);
+            return out;
+        };
+        float[] one = at(1, body);
+        assertArrayEquals(one, at(2, body));
+        // Against the implementation called directly on the whole run (no split at all).
+        float[] whole = new float[a.length];
+        Elementwise.Impl impl = Elementwise.impl();
+        impl.unary(Unary.RELU, a, off, whole, off, n);
+        impl.unaryBackward(Unary.RELU, a, off, whole, off, b, off, whole, off, n);
+        for (Elementwise.Binary op : Elementwise.Binary.values()) {
+            float[] t = new float[a.length];
+            impl.binary(op, a, off, 1, b, off, 1, t, off, n);
+            impl.axpy(0.5f, t, off, whole, off, n);
+            impl.binary(op, a, off, 1, b, off + 3, 0, t, off, n);
+            impl.axpy(-0.25f, t, off, whole, off, n);
+        }
+        impl.scale(1.5f, whole, off, whole, off, n);
+        impl.addScalar(0.125f, whole, off, whole, off, n);
+        impl.addMul(a, off, b, off, whole, off, n);
+        assertArrayEquals(whole, one);
+    }
 }
