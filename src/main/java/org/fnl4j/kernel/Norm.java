@@ -48,6 +48,19 @@ public final class Norm {
      */
     public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
                                         float[] gamma, int gOff, float[] beta, int bOff, float[] y, int yOff) {
+        batchNormForward(x, xOff, n, c, s, mean, invStd, gamma, gOff, beta, bOff, null, 0, false, y, yOff);
+    }
+
+    /**
+     * The batch norm of {@link #batchNormForward(float[], int, int, int, int, float[], float[], float[], int,
+     * float[], int, float[], int)} followed, on each span while it is in L1, by {@code + residual}
+     * (r of shape (n, c, s) at rOff, or null) and {@code max(·, 0)} when {@code relu}: the same
+     * arithmetic, in the same order, as the three separate ops, in one pass over memory.
+     */
+    public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
+                                        float[] gamma, int gOff, float[] beta, int bOff, float[] r, int rOff,
+                                        boolean relu, float[] y, int yOff) {
+        Elementwise.Impl ew = Elementwise.impl();
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
@@ -55,6 +68,12 @@ public final class Norm {
                 for (int i = 0; i < n; i++) {
                     int o = (i * c + ch) * s;
                     IMPL.affine(x, xOff + o, y, yOff + o, s, a, b);
+                    if (r != null) {
+                        ew.binary(Elementwise.Binary.ADD, y, yOff + o, 1, r, rOff + o, 1, y, yOff + o, s);
+                    }
+                    if (relu) {
+                        ew.unary(Elementwise.Unary.RELU, y, yOff + o, y, yOff + o, s);
+                    }
                 }
             }
         });
@@ -68,16 +87,45 @@ public final class Norm {
     public static void batchNormBackward(float[] x, int xOff, float[] dy, int dyOff, int n, int c, int s,
                                          float[] mean, float[] invStd, float[] gamma, int gOff, boolean batchStats,
                                          float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
+        batchNormBackward(x, xOff, dy, dyOff, null, 0, false, n, c, s, mean, invStd, gamma, gOff, batchStats,
+                dx, dxOff, dgamma, dbeta, null, 0);
+    }
+
+    /**
+     * Backward of the fused {@code relu(batchNorm(x) + residual)}: with {@code relu}, the gradient
+     * reaching the sum is g = dy where the output y (at yOff) is positive and 0 elsewhere, else g = dy;
+     * g is accumulated into dr (the residual's gradient, (n, c, s) at drOff, may be null) and
+     * back-propagated through the batch norm into dx, dgamma, dbeta (each may be null), as
+     * {@link #batchNormBackward(float[], int, float[], int, int, int, int, float[], float[], float[], int,
+     * boolean, float[], int, float[], float[])} does. g is formed per span in a per-thread buffer, so
+     * no tensor-sized intermediate exists; the results equal the separate relu, add and batch-norm
+     * backward passes bit for bit.
+     */
+    public static void batchNormBackward(float[] x, int xOff, float[] dy, int dyOff, float[] y, int yOff, boolean relu,
+                                         int n, int c, int s, float[] mean, float[] invStd, float[] gamma, int gOff,
+                                         boolean batchStats, float[] dx, int dxOff, float[] dgamma, float[] dbeta,
+                                         float[] dr, int drOff) {
         double count = (double) n * s;
+        Elementwise.Impl ew = Elementwise.impl();
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             double[] acc = new double[2];
+            float[] g = relu ? SPAN.get().take(n * s) : dy;
             for (int ch = c0; ch < c1; ch++) {
                 float m = mean[ch], is = invStd[ch];
                 acc[0] = 0;
                 acc[1] = 0;
                 for (int i = 0; i < n; i++) {
                     int o = (i * c + ch) * s;
-                    IMPL.sumAndDotCentered(dy, dyOff + o, x, xOff + o, s, m, acc);
+                    int go = relu ? i * s : dyOff + o;
+                    if (relu) {
+                        java.util.Arrays.fill(g, go, go + s, 0f);
+                        // relu'(z) reads its input z; z > 0 exactly where y = relu(z) > 0.
+                        ew.unaryBackward(Elementwise.Unary.RELU, y, yOff + o, y, yOff + o, dy, dyOff + o, g, go, s);
+                    }
+                    if (dr != null) {
+                        ew.axpy(1f, g, go, dr, drOff + o, s);
+                    }
+                    IMPL.sumAndDotCentered(g, go, x, xOff + o, s, m, acc);
                 }
                 if (dbeta != null) {
                     dbeta[ch] += (float) acc[0];
@@ -96,10 +144,24 @@ public final class Norm {
                 }
                 for (int i = 0; i < n; i++) {
                     int o = (i * c + ch) * s;
-                    IMPL.accumulateLinear(dy, dyOff + o, x, xOff + o, dx, dxOff + o, s, p, q, r);
+                    IMPL.accumulateLinear(g, relu ? i * s : dyOff + o, x, xOff + o, dx, dxOff + o, s, p, q, r);
                 }
             }
         });
+    }
+
+    /** Per-thread buffer for one channel's masked gradient (n·s floats), grown on demand. */
+    private static final ThreadLocal<Span> SPAN = ThreadLocal.withInitial(Span::new);
+
+    private static final class Span {
+        private float[] buf = new float[0];
+
+        float[] take(int len) {
+            if (buf.length < len) {
+                buf = new float[len];
+            }
+            return buf;
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import org.fnl4j.nn.GlobalAvgPool;
 import org.fnl4j.nn.Linear;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Sequential;
-import org.fnl4j.ops.Activations;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
 
@@ -82,7 +81,7 @@ public class ResNet extends Module {
      */
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = Activations.relu(child("bn1").forward(child("conv1").forward(x)));
+        Tensor y = ((BatchNorm2d) child("bn1")).forwardRelu(child("conv1").forward(x));
         y = child("layer3").forward(child("layer2").forward(child("layer1").forward(y)));
         return child("linear").forward(child("pool").forward(y));
     }

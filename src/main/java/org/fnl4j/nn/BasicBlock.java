@@ -1,7 +1,5 @@
 package org.fnl4j.nn;
 
-import org.fnl4j.ops.Activations;
-import org.fnl4j.ops.Arith;
 import org.fnl4j.ops.Padding;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
@@ -44,10 +42,11 @@ public class BasicBlock extends Module {
     /** @param x (N, in, H, W) */
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = Activations.relu(child("bn1").forward(child("conv1").forward(x)));
-        y = child("bn2").forward(child("conv2").forward(y));
+        // BatchNorm, the shortcut's sum and the ReLUs run as fused ops: one pass over memory each.
+        BatchNorm2d bn1 = (BatchNorm2d) child("bn1"), bn2 = (BatchNorm2d) child("bn2");
+        Tensor y = bn1.forwardRelu(child("conv1").forward(x));
         Tensor shortcut = hasOptionAShortcut() ? Padding.optionAShortcut(x, out, stride) : x;
-        return Activations.relu(Arith.add(y, shortcut));
+        return bn2.forwardAddRelu(child("conv2").forward(y), shortcut);
     }
 
     public int inChannels() { return in; }

@@ -65,6 +65,12 @@ public abstract class BatchNorm extends Module {
                 eps);
     }
 
+    /** Like {@link #normalize(Tensor)}, then {@code + residual} (or nothing when null) and max(·, 0) when {@code relu}, as one op. */
+    protected Tensor normalize(Tensor x, Tensor residual, boolean relu) {
+        return Normalization.batchNormAct(x, weight.value(), bias.value(), runningMean, runningVar, isTraining(), momentum,
+                eps, residual, relu);
+    }
+
     /** Fails with the expected shape when {@code x} is not of rank {@code dims} with C channels. */
     protected void checkInput(Tensor x, String expected, int... allowedDims) {
         boolean rankOk = false;

@@ -22,4 +22,27 @@ public class BatchNorm2d extends BatchNorm {
         checkInput(input, "(N, C, H, W)", 4);
         return normalize(input);
     }
+
+    /**
+     * {@code relu(bn(input))} as one fused op (same values as {@link #forward} then a ReLU).
+     *
+     * @param input (N, C, H, W)
+     * @return (N, C, H, W)
+     */
+    public Tensor forwardRelu(Tensor input) {
+        checkInput(input, "(N, C, H, W)", 4);
+        return normalize(input, null, true);
+    }
+
+    /**
+     * {@code relu(bn(input) + residual)} as one fused op, the tail of a residual block.
+     *
+     * @param input    (N, C, H, W)
+     * @param residual (N, C, H, W), the shortcut branch
+     * @return (N, C, H, W)
+     */
+    public Tensor forwardAddRelu(Tensor input, Tensor residual) {
+        checkInput(input, "(N, C, H, W)", 4);
+        return normalize(input, residual, true);
+    }
 }

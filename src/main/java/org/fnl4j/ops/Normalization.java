@@ -24,6 +24,21 @@ public final class Normalization {
      */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                    boolean training, float momentum, float eps) {
+        return batchNormAct(x, gamma, beta, runningMean, runningVar, training, momentum, eps, null, false);
+    }
+
+    /**
+     * {@code relu(batchNorm(x) + residual)} as one op, the tail of a residual block: x and residual
+     * (N, C, H, W) or (N, C), residual may be null (no sum) and {@code relu} false (no activation);
+     * the other arguments as in {@link #batchNorm}. The same values as the three separate ops, with
+     * one output tensor instead of three and one pass over memory instead of three, forward and
+     * backward (the relu's mask is read from the output).
+     *
+     * @param residual (same shape as x) added after the normalization, or null
+     * @param relu     whether max(·, 0) follows
+     */
+    public static Tensor batchNormAct(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                      boolean training, float momentum, float eps, Tensor residual, boolean relu) {
         if (x.dim() != 4 && x.dim() != 2) {
             throw new IllegalArgumentException("batchNorm: expected input (N,C,H,W) or (N,C), got " + Arrays.toString(x.shape()));
         }
@@ -32,6 +47,10 @@ public final class Normalization {
         checkVector("batchNorm", "beta", beta, c, x);
         checkVector("batchNorm", "runningMean", runningMean, c, x);
         checkVector("batchNorm", "runningVar", runningVar, c, x);
+        if (residual != null && !Arrays.equals(residual.shape(), x.shape())) {
+            throw new IllegalArgumentException("batchNorm: residual " + Arrays.toString(residual.shape())
+                    + " does not match input " + Arrays.toString(x.shape()) + " (expected the same shape)");
+        }
         if ((runningMean == null) != (runningVar == null)) {
             throw new IllegalArgumentException("batchNorm: runningMean and runningVar must both be given or both be null");
         }
@@ -69,12 +88,15 @@ public final class Normalization {
         float[] g = gamma == null ? null : gamma.data();
         int gOff = gamma == null ? 0 : gamma.offset();
         Norm.batchNormForward(x.data(), x.offset(), n, c, s, mean, invStd, g, gOff,
-                beta == null ? null : beta.data(), beta == null ? 0 : beta.offset(), out.data(), 0);
-        return Autograd.record("batchNorm", out, () -> Norm.batchNormBackward(x.data(), x.offset(), out.grad(), 0,
-                n, c, s, mean, invStd, g, gOff, training,
+                beta == null ? null : beta.data(), beta == null ? 0 : beta.offset(),
+                residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(), relu, out.data(), 0);
+        String name = residual == null ? (relu ? "batchNormRelu" : "batchNorm") : (relu ? "batchNormAddRelu" : "batchNormAdd");
+        return Autograd.record(name, out, () -> Norm.batchNormBackward(x.data(), x.offset(), out.grad(), 0,
+                out.data(), 0, relu, n, c, s, mean, invStd, g, gOff, training,
                 x.requiresGrad() ? x.gradBuffer() : null, 0,
                 gamma != null && gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                beta != null && beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+                beta != null && beta.requiresGrad() ? beta.gradBuffer() : null,
+                residual != null && residual.requiresGrad() ? residual.gradBuffer() : null, 0), x, gamma, beta, residual);
     }
 
     /**

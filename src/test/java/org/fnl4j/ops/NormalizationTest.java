@@ -34,6 +34,54 @@ class NormalizationTest {
         check("layerNorm d=37", in -> Normalization.layerNorm(in[0], in[1], in[2], 1e-5f), TOL, lx, lg, lb);
     }
 
+    /** relu(batchNorm(x) + residual) as one op: gradients of x, gamma, beta and the residual. */
+    @Test
+    void fusedBatchNormAddReluGradients() {
+        Rng rng = new Rng(37);
+        Tensor x = leaf(rng, 3, 2, 5, 7), g = leaf(rng, 2), b = leaf(rng, 2), r = leaf(rng, 3, 2, 5, 7);
+        Tensor rm = Tensor.zeros(2), rv = Tensor.full(1f, 2);
+        // Keep the ReLU's input 0.1 away from its kink, where finite differences are meaningless.
+        float[] z = Normalization.batchNorm(x.detach(), g.detach(), b.detach(), null, null, true, 0.1f, 1e-5f).toArray();
+        for (int i = 0; i < z.length; i++) {
+            float zi = z[i] + r.data()[i];
+            if (Math.abs(zi) < 0.1f) {
+                r.data()[i] += zi >= 0 ? 0.1f : -0.1f;
+            }
+        }
+        check("batchNormAddRelu train", in -> Normalization.batchNormAct(in[0], in[1], in[2], rm, rv, true, 0.1f, 1e-5f,
+                in[3], true), TOL, x, g, b, r);
+        check("batchNormAdd eval", in -> Normalization.batchNormAct(in[0], in[1], in[2], rm, rv, false, 0.1f, 1e-5f,
+                in[3], false), TOL, x, g, b, r);
+    }
+
+    /** The fused op computes what relu(add(batchNorm(x), r)) computes, forward and backward. */
+    @Test
+    void fusedBatchNormAddReluEqualsTheSeparateOps() {
+        Rng rng = new Rng(38);
+        Tensor x1 = leaf(rng, 4, 3, 6, 5), g1 = leaf(rng, 3), b1 = leaf(rng, 3), r1 = leaf(rng, 4, 3, 6, 5);
+        Tensor x2 = x1.copy().requiresGrad(true), g2 = g1.copy().requiresGrad(true), b2 = b1.copy().requiresGrad(true);
+        Tensor r2 = r1.copy().requiresGrad(true);
+        Tensor fused = Normalization.batchNormAct(x1, g1, b1, null, null, true, 0.1f, 1e-5f, r1, true);
+        Tensor separate = Activations.relu(Arith.add(Normalization.batchNorm(x2, g2, b2, null, null, true, 0.1f, 1e-5f), r2));
+        assertArrayEquals(separate.toArray(), fused.toArray(), "forward");
+        Tensor w = leaf(rng, 4, 3, 6, 5);
+        org.fnl4j.autograd.Autograd.backward(Reductions.sum(Arith.mul(fused, w)));
+        org.fnl4j.autograd.Autograd.backward(Reductions.sum(Arith.mul(separate, w)));
+        assertArrayEquals(x2.grad(), x1.grad(), 1e-6f, "dx");
+        assertArrayEquals(g2.grad(), g1.grad(), 1e-5f, "dgamma");
+        assertArrayEquals(b2.grad(), b1.grad(), 1e-5f, "dbeta");
+        assertArrayEquals(r2.grad(), r1.grad(), "dresidual");
+        Tensor x3 = x1.copy().requiresGrad(true), x4 = x1.copy().requiresGrad(true);
+        Tensor reluOnly = Normalization.batchNormAct(x3, g1.detach(), b1.detach(), null, null, true, 0.1f, 1e-5f, null, true);
+        Tensor reluAfter = Activations.relu(Normalization.batchNorm(x4, g1.detach(), b1.detach(), null, null, true, 0.1f, 1e-5f));
+        assertArrayEquals(reluAfter.toArray(), reluOnly.toArray(), "batchNormRelu forward");
+        org.fnl4j.autograd.Autograd.backward(Reductions.sum(Arith.mul(reluOnly, w)));
+        org.fnl4j.autograd.Autograd.backward(Reductions.sum(Arith.mul(reluAfter, w)));
+        assertArrayEquals(x4.grad(), x3.grad(), 1e-6f, "batchNormRelu dx");
+        assertThrows(IllegalArgumentException.class, () -> Normalization.batchNormAct(x1, g1, b1, null, null, true,
+                0.1f, 1e-5f, Tensor.zeros(4, 3, 6, 4), true), "a residual of another shape");
+    }
+
     @Test
     void batchNormTrainingGradients2dWithoutAffine() {
         Rng rng = new Rng(32);
