@@ -386,7 +386,15 @@ public final class ConvImplicit {
 
         /** See {@link Plan#layout}. */
         record Layout(int channels, int srcH, int srcW, int padT, int padL, int sh, int sw, int upH, int upW,
-                      int images, int hp, int wp, int hsImage, int ws, int bufLen) {}
+                      int images, int hp, int wp, int hsImage, int ws, int bufLen) {
+            /** Field by field: compared once per image, where the generated record equals showed in profiles. */
+            boolean sameAs(Layout o) {
+                return o != null && channels == o.channels && srcH == o.srcH && srcW == o.srcW && padT == o.padT
+                        && padL == o.padL && sh == o.sh && sw == o.sw && upH == o.upH && upW == o.upW
+                        && images == o.images && hp == o.hp && wp == o.wp && hsImage == o.hsImage && ws == o.ws
+                        && bufLen == o.bufLen;
+            }
+        }
 
         Plan(int channels, int srcH, int srcW, int padT, int padL, int kh, int kw, int sh, int sw,
              int dh, int dw, int outH, int outW, int lanes) {
@@ -624,7 +632,7 @@ public final class ConvImplicit {
          * @return true when the previous fill had the same layout, so its padding is still zero
          */
         boolean adopt(Plan plan) {
-            boolean same = plan.layout.equals(srcLayout);
+            boolean same = plan.layout == srcLayout || plan.layout.sameAs(srcLayout);
             srcLayout = plan.layout;
             return same;
         }

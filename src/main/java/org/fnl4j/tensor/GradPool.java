@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.fnl4j.kernel.Parallel;
 
 /**
  * Recycles the gradient arrays of intermediate tensors from one backward pass to the next. A
@@ -41,8 +42,21 @@ final class GradPool {
         if (a == null) {
             return new float[size];
         }
-        Arrays.fill(a, 0f);
+        zero(a);
         return a;
+    }
+
+    /** Elements per chunk when a large array is zeroed on several threads. */
+    private static final int ZERO_CHUNK = 1 << 14;
+
+    /** Zeroes {@code a}; arrays of several chunks on the thread pool (a step zeroes hundreds of MB). */
+    private static void zero(float[] a) {
+        if (a.length < 2 * ZERO_CHUNK) {
+            Arrays.fill(a, 0f);
+            return;
+        }
+        Parallel.forChunks((a.length + ZERO_CHUNK - 1) / ZERO_CHUNK,
+                c -> Arrays.fill(a, c * ZERO_CHUNK, Math.min(a.length, (c + 1) * ZERO_CHUNK), 0f));
     }
 
     /** Returns {@code a} to the pool; the caller must hold no other reference to it. */
