@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.fnl4j.autograd.Autograd;
+import org.fnl4j.data.Batch;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.LrSchedule;
