@@ -1,18 +1,13 @@
 package org.fnl4j.cli;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.fnl4j.io.AtomicFiles;
 import org.fnl4j.io.Json;
-import org.fnl4j.train.MetricsLog;
 import org.fnl4j.train.Run;
 
 /** {@code fnl report RUN_DIR...}: one self-contained HTML page comparing training runs. */
@@ -42,7 +37,6 @@ final class ReportCommand implements Command {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public int run(Opts o, PrintStream out, PrintStream err) throws Exception {
         List<String> dirs = o.positional();
         if (dirs.isEmpty()) {
