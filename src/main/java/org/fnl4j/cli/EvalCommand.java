@@ -11,9 +11,7 @@ import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.ModelSpec;
 import org.fnl4j.train.DataRef;
 import org.fnl4j.train.Evaluation;
-import org.fnl4j.train.Objectives;
 import org.fnl4j.train.RunData;
-import org.fnl4j.train.Trainer;
 
 /** {@code fnl eval MODEL}: test loss and accuracy of a saved model. */
 final class EvalCommand implements Command {
@@ -54,7 +52,7 @@ final class EvalCommand implements Command {
                 spec.takesTokens() ? spec.exampleShape()[0] : 64);
         ds.checkFits(spec, file.toString());
         long t0 = System.nanoTime();
-        Evaluation r = Trainer.evaluate(model.module(), ds.test(), Objectives.crossEntropy(0f));
+        Evaluation r = ds.evaluate(model.module());
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("test_accuracy", r.accuracy());

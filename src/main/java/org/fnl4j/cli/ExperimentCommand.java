@@ -26,13 +26,11 @@ import org.fnl4j.train.DataRef;
 import org.fnl4j.train.Decay;
 import org.fnl4j.train.Evaluation;
 import org.fnl4j.train.MetricsLog;
-import org.fnl4j.train.Objectives;
 import org.fnl4j.train.OptimizerKind;
 import org.fnl4j.train.Recipe;
 import org.fnl4j.train.Run;
 import org.fnl4j.train.RunData;
 import org.fnl4j.train.Schedule;
-import org.fnl4j.train.Trainer;
 
 /**
  * {@code fnl experiment NAME}: the paper's experiments as sequences of training runs with a
@@ -368,7 +366,7 @@ final class ExperimentCommand implements Command {
         meta.put("collapsed_factorization", m.factorization());
         Model.save(run.resolve(COLLAPSED), dense, m.spec(), null, meta);
         RunData data = RunData.loadTest(recipe.data(), recipe.batch(), recipe.testLimit(), recipe.context());
-        Evaluation ev = Trainer.evaluate(dense, data.test(), Objectives.crossEntropy(0f));
+        Evaluation ev = data.evaluate(dense);
         res.put("collapsed_test_accuracy", ev.accuracy());
         res.put("collapsed_test_loss", ev.loss());
         res.put("collapsed_params", dense.parameterCount());

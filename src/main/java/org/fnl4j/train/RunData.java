@@ -14,6 +14,7 @@ import org.fnl4j.data.Normalization;
 import org.fnl4j.data.TextCorpus;
 import org.fnl4j.models.Architecture;
 import org.fnl4j.models.ModelSpec;
+import org.fnl4j.nn.Module;
 
 /**
  * The training and test batches of a run, loaded as its {@link DataRef} says: images normalized
@@ -132,6 +133,14 @@ public record RunData(BatchSource train, BatchSource test, String name, String u
             throw new IllegalArgumentException("data: " + what + " " + p + " does not exist");
         }
         return p;
+    }
+
+    /**
+     * Evaluates {@code model} on the test split with the training objective (cross-entropy), in
+     * eval mode and without gradients.
+     */
+    public Evaluation evaluate(Module model) {
+        return Trainer.evaluate(model, test, Objectives.crossEntropy(0f));
     }
 
     /** @return the spec of {@code model} at {@code width} for this data (input shape, classes or vocabulary). */

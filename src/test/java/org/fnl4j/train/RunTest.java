@@ -31,6 +31,10 @@ class RunTest {
     void aRunWritesItsFilesAndItsRecipeReadsBack() throws Exception {
         Path out = dir.resolve("run");
         RunResult r = Run.create(tiny(2), out).fit();
+        Evaluation again = RunData.loadTest(DataRef.fashionMnist(), 64, 200, 64)
+                .evaluate(Model.load(out.resolve(Run.MODEL)).module());
+        assertEquals(r.testAccuracy(), again.accuracy());
+        assertEquals(r.testLoss(), again.loss(), 1e-9);
         for (String f : List.of(Run.RECIPE, Run.METRICS, Run.CHECKPOINT, Run.MODEL, Run.SPECTRA, FactorNormLog.FILE)) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }
@@ -70,6 +74,9 @@ class RunTest {
         Model dense = Model.load(out.resolve(Run.MODEL));
         Compression.Compressed low = Compression.lowRank(dense, tiny(1).factorization());
         assertTrue(low.params() < low.paramsBefore());
+        RunData test = RunData.loadTest(DataRef.fashionMnist(), 64, 200, 64);
+        Evaluation e = test.evaluate(low.module());
+        assertTrue(e.accuracy() >= 0 && e.accuracy() <= 1 && Double.isFinite(e.loss()), e.toString());
         Compression.Compressed pruned = Compression.prune(Model.load(out.resolve(Run.MODEL)), 0.2);
         assertEquals(pruned.paramsBefore() - pruned.mask().prunedCount(), pruned.params());
 
