@@ -183,7 +183,6 @@ final class ExperimentCommand implements Command {
         return sb.toString();
     }
 
-
     /** {@code text} broken at spaces into lines of at most {@code width} characters, continued with {@code indent}. */
     static String wrap(String text, int width, String indent) {
         StringBuilder sb = new StringBuilder();
