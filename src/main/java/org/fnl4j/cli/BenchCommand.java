@@ -7,29 +7,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fnl4j.autograd.Autograd;
+import org.fnl4j.data.Batch;
 import org.fnl4j.io.Json;
 import org.fnl4j.kernel.Conv;
 import org.fnl4j.kernel.ConvShape;
 import org.fnl4j.kernel.Gemm;
 import org.fnl4j.kernel.Kernels;
 import org.fnl4j.kernel.Parallel;
-import org.fnl4j.models.ModelSpec;
+import org.fnl4j.models.Architecture;
 import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
 import org.fnl4j.optim.Sgd;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
-import org.fnl4j.train.Batch;
+import org.fnl4j.train.BatchSource;
 import org.fnl4j.train.Objective;
 import org.fnl4j.train.Objectives;
+import org.fnl4j.train.Recipe;
+import org.fnl4j.train.RunData;
 
 /**
  * {@code fnl bench}: quick throughput figures of this machine: SGEMM and convolution GFLOP/s and
  * training images/s, with the kernel implementation in use. A rough check, not a benchmark
- * harness (the JMH benchmarks in {@code jmh/} are that): each figure is the median of a few
- * timed repetitions after a warm-up of at least a second.
+ * harness (the JMH benchmarks in {@code jmh/} are that): each kernel figure is the median of a
+ * few timed repetitions after a warm-up of at least a second; the training figure is the median
+ * step time over fresh batches of the shuffled, augmented training images (data loading
+ * included, as in training).
  */
 final class BenchCommand implements Command {
+    /** The models whose training throughput can be measured: every image model. */
+    static final List<String> IMAGE_MODELS = Arrays.stream(Architecture.values()).filter(a -> !a.takesTokens())
+            .map(Architecture::id).toList();
+
     @Override
     public String name() {
         return "bench";
@@ -44,9 +54,12 @@ final class BenchCommand implements Command {
     public Opts options() {
         return new Opts(name())
                 .opt("threads", "N", String.valueOf(Parallel.threads()), "threads for the kernels")
-                .opt("model", "mlp|resnet20|resnet32|resnet56|vgg", "resnet20", "model for the training throughput")
+                .opt("model", RecipeFlags.alternatives(IMAGE_MODELS), "resnet20", "model for the training throughput")
+                .opt("data", "NAME[:PATH]", "fashion-mnist", "images for the training throughput, as for fnl train "
+                        + "(fashion-mnist:full: the full set)")
                 .opt("batch", "N", "128", "batch size for the training throughput")
-                .opt("steps", "N", "10", "timed training steps (after 3 warm-up steps)")
+                .opt("steps", "N", "10", "timed training steps (after 3 warm-up steps), each on the next batch of "
+                        + "the shuffled, augmented training data")
                 .opt("reps", "N", "5", "timed repetitions of each kernel measurement")
                 .flag("kernels-only", "skip the training measurement");
     }
@@ -57,7 +70,7 @@ final class BenchCommand implements Command {
             Parallel.setThreads(o.integer("threads", 1, 1024));
         }
         int reps = o.integer("reps", 1, 1000);
-        String model = o.choice("model", "mlp", "resnet20", "resnet32", "resnet56", "vgg");
+        Architecture model = Architecture.of(o.choice("model", IMAGE_MODELS.toArray(String[]::new)));
         int batch = o.integer("batch", 1, 4096);
         int steps = o.integer("steps", 1, 100_000);
         Map<String, Object> res = new LinkedHashMap<>();
@@ -96,19 +109,25 @@ final class BenchCommand implements Command {
         res.put("conv_forward_gflops", conv);
 
         if (!o.bool("kernels-only")) {
-            ModelSpec spec = new ModelSpec(model, Map.of("inChannels", 1, "height", 28, "width", 28, "numClasses", 10));
-            Module net = Models.build(spec, new Rng(1));
+            // Fresh, shuffled and augmented batches of real images, as in training: one batch
+            // repeated would be memorized, and the values it drives towards zero (subnormal
+            // floats) slow the kernels down.
+            Recipe recipe = RecipeFlags.build(Recipe.builder().model(model).data(RecipeFlags.data(o)).batch(batch)
+                    .dense(), name());
+            RunData data = RunData.load(recipe);
+            Module net = Models.build(data.modelSpec(model, 1, recipe.context()), new Rng(1));
             Sgd opt = Sgd.of(net.parameters(), 0.01f, 0.9f, 0f, false);
             Objective obj = Objectives.crossEntropy(0f);
-            Tensor x = Tensor.randn(new Rng(5), 1f, batch, 1, 28, 28);
-            int[] y = new int[batch];
-            for (int i = 0; i < batch; i++) y[i] = i % 10;
-            Batch bt = new Batch(x, y, batch);
+            BatchSource train = data.train();
+            int perEpoch = train.batchesPerEpoch();
+            long[] next = {0};
             net.train(true);
             Runnable step = () -> {
+                long i = next[0]++;
+                Batch bt = train.batch((int) (i / perEpoch), (int) (i % perEpoch));
                 net.zeroGrad();
-                Tensor loss = obj.loss(net.forward(x), bt);
-                org.fnl4j.autograd.Autograd.backward(loss);
+                Tensor loss = obj.loss(net.forward(bt.inputs()), bt);
+                Autograd.backward(loss);
                 opt.step();
             };
             for (int i = 0; i < 3; i++) step.run();
@@ -120,11 +139,13 @@ final class BenchCommand implements Command {
             }
             double med = median(times);
             double ips = batch / med;
-            res.put("train_model", model);
+            int[] shape = data.exampleShape();
+            res.put("train_model", model.id());
             res.put("train_batch", batch);
+            res.put("train_data", data.name());
             res.put("train_images_per_second", round1(ips));
-            err.printf(Locale.ROOT, "  training %s, batch %d, 1x28x28: %.0f images/s (median of %d steps)%n", model, batch,
-                    ips, steps);
+            err.printf(Locale.ROOT, "  training %s, batch %d, %dx%dx%d %s: %.0f images/s (median of %d steps, each on a "
+                    + "fresh batch)%n", model.id(), batch, shape[0], shape[1], shape[2], data.name(), ips, steps);
         }
         out.println(Json.write(res));
         return 0;

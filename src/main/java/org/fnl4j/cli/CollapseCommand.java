@@ -3,18 +3,15 @@ package org.fnl4j.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
-import org.fnl4j.io.StateDict;
-import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
-import org.fnl4j.nn.factorized.Factorize;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
+import org.fnl4j.train.Compression;
 
 /** {@code fnl collapse MODEL --out FILE}: multiplies the factors back into dense layers for inference. */
 final class CollapseCommand implements Command {
@@ -68,7 +65,7 @@ final class CollapseCommand implements Command {
         float[] before = m.predict(probe).toArray();
         long paramsBefore = m.module().parameterCount();
 
-        Module dense = collapse(m, file);
+        Module dense = Compression.collapse(m, file.toString());
         Map<String, Object> meta = new LinkedHashMap<>(m.metadata());
         meta.put("collapsed_from", file.toString());
         meta.put("collapsed_factorization", m.factorization());
@@ -92,33 +89,10 @@ final class CollapseCommand implements Command {
         return 0;
     }
 
-    /**
-     * {@link Factorize#collapse} of {@code m}'s network (in place), checked to have exactly the dense
-     * architecture of {@code m}'s spec (every tensor name and shape), so it can be saved as that model.
-     *
-     * @param file names the model in errors
-     */
-    static Module collapse(Model m, Path file) {
-        Module dense = Factorize.collapse(m.module());
-        Module reference = Models.build(m.spec(), new Rng(0));
-        Map<String, Tensor> got = StateDict.of(dense);
-        Map<String, Tensor> want = StateDict.of(reference);
-        for (Map.Entry<String, Tensor> e : want.entrySet()) {
-            Tensor t = got.get(e.getKey());
-            if (t == null || !Arrays.equals(t.shape(), e.getValue().shape())) {
-                throw new CliException(file + ": the collapsed network does not have the dense architecture of its spec "
-                        + "(tensor " + e.getKey() + " is " + (t == null ? "missing" : Arrays.toString(t.shape()))
-                        + ", the spec builds " + Arrays.toString(e.getValue().shape()) + "), so it cannot be saved as "
-                        + "that model");
-            }
-        }
-        return dense;
-    }
-
     /** A random input batch of the model's shape (token ids in range for the Transformer). */
     static Tensor probe(Model m, int[] batchShape) {
         Rng rng = new Rng(7);
-        if (m.spec().type().equals("transformer")) {
+        if (m.spec().takesTokens()) {
             Tensor t = Tensor.zeros(batchShape);
             int vocab = m.spec().getInt("vocab");
             for (int i = 0; i < t.size(); i++) t.data()[i] = rng.nextInt(vocab);

@@ -9,10 +9,14 @@ import java.util.Map;
 import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
-import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.ConvScheme;
+import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.FactorizationSpec;
-import org.fnl4j.nn.factorized.Factorize;
-import org.fnl4j.prune.MagnitudePruning;
+import org.fnl4j.train.Compression;
+import org.fnl4j.train.Decay;
+import org.fnl4j.train.Recipe;
+import org.fnl4j.train.Run;
+import org.fnl4j.train.Schedule;
 
 /**
  * {@code fnl compress MODEL}: truncated-SVD factorization of a trained model to a rank ratio or a
@@ -61,7 +65,6 @@ final class CompressCommand implements Command {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public int run(Opts o, PrintStream out, PrintStream err) throws Exception {
         if (o.positional().size() != 1) {
             throw new UsageException("fnl compress: give exactly one MODEL file, got " + o.positional().size()
@@ -78,47 +81,11 @@ final class CompressCommand implements Command {
         }
         Path file = Path.of(o.positional().get(0));
         Model src = Model.load(file);
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        Object trained = src.metadata().get("config");
-        if (trained instanceof Map) {
-            cfg.putAll((Map<String, Object>) trained);
-        }
-        cfg.put("prune", null);
-        if (o.has("prune")) {
-            cfg.put("rank", "dense");
-            cfg.put("params", null);
-            cfg.put("prune", o.number("prune", 0, true, 1));
-        } else if (o.has("rank")) {
-            cfg.put("rank", o.number("rank", 0, true, 1));
-            cfg.put("params", null);
-        } else {
-            cfg.put("rank", null);
-            cfg.put("params", o.number("params", 0, true, 1));
-        }
-        cfg.put("conv_scheme", o.choice("conv-scheme", "paper", "channel"));
-        cfg.put("init", "spectral");
-
+        ConvScheme scheme = ConvScheme.of(o.choice("conv-scheme", ConvScheme.PAPER.id(), ConvScheme.CHANNEL.id()));
         if (o.has("finetune")) {
-            int epochs = o.integer("finetune", 1, 100_000);
-            if (o.has("data")) cfg.put("data", o.str("data"));
-            if (!cfg.containsKey("data") || !cfg.containsKey("batch")) {
-                throw new CliException(file + " carries no training settings (metadata.config); fine-tuning needs a model "
-                        + "written by fnl train");
-            }
-            cfg.put("epochs", epochs);
-            cfg.put("lr", o.number("lr", 0, true, 100));
-            cfg.put("schedule", "cosine");
-            cfg.put("decay", o.choice("decay", "weight", "frobenius"));
-            cfg.put("wd", o.number("wd", 0, false, 1));
-            if (o.has("train-limit")) cfg.put("train_limit", o.integer("train-limit", 1, Integer.MAX_VALUE));
-            if (o.has("test-limit")) cfg.put("test_limit", o.integer("test-limit", 1, Integer.MAX_VALUE));
-            cfg.put("dense_twin", false);
-            cfg.put("finetune_from", file.toAbsolutePath().toString());
-            cfg.put("rescale_to", null);
-            Path dir = Path.of(o.str("out"));
-            TrainCommand.prepareOutDir(dir);
-            Map<String, Object> res = TrainCommand.train(cfg, dir, false, false, err);
-            out.println(Json.write(res));
+            Recipe recipe = finetuneRecipe(o, file, src, scheme);
+            Run run = RunConsole.create(recipe, Path.of(o.str("out")), "out", "choose another --out");
+            out.println(Json.write(RunConsole.fit(run, false, err).toJson()));
             return 0;
         }
 
@@ -129,42 +96,55 @@ final class CompressCommand implements Command {
         Map<String, Object> meta = new LinkedHashMap<>(src.metadata());
         meta.put("compressed_from", file.toString());
         meta.remove("test_accuracy");
-        Compressed c;
-        long params;
-        if (cfg.get("prune") != null) {
-            Module m = src.factorization() != null ? Factorize.collapse(src.module()) : src.module();
-            MagnitudePruning mask = TrainCommand.pruningMask(m, cfg, false);
-            c = new Compressed(m, null, m.parameterCount());
-            params = mask.keptCount();
-            meta.put(Model.PRUNED_PARAMS, mask.prunedCount());
+        Compression.Compressed c;
+        if (o.has("prune")) {
+            c = Compression.prune(src, o.number("prune", 0, true, 1));
+            meta.put(Model.PRUNED_PARAMS, c.mask().prunedCount());
         } else {
-            c = compress(src, cfg);
-            params = c.module.parameterCount();
+            FactorizationSpec spec = o.has("rank") ? FactorizationSpec.ratio(o.number("rank", 0, true, 1))
+                    : FactorizationSpec.budget(o.number("params", 0, true, 1));
+            Object trained = src.metadata().get("config");
+            boolean deep = trained instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("middle"));
+            c = Compression.lowRank(src, spec.withScheme(scheme).withMiddle(deep));
         }
-        Model.save(dest, c.module, src.spec(), c.factorization, meta);
+        Model.save(dest, c.module(), src.spec(), c.factorizationMap(), meta);
+        long params = c.params();
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("out", dest.toString());
-        res.put("params_before", c.paramsBefore);
+        res.put("params_before", c.paramsBefore());
         res.put("params", params);
-        res.put("fraction", (double) params / c.paramsBefore);
+        res.put("fraction", (double) params / c.paramsBefore());
         err.printf(Locale.ROOT, "fnl compress: %s -> %s: %,d -> %,d parameters (%.1f%%); evaluate it with fnl eval %s%n",
-                file, dest, c.paramsBefore, params, 100.0 * params / c.paramsBefore, dest);
+                file, dest, c.paramsBefore(), params, 100.0 * params / c.paramsBefore(), dest);
         out.println(Json.write(res));
         return 0;
     }
 
-    /** A compressed module with its factorization spec (as stored) and the dense parameter count. */
-    record Compressed(Module module, Map<String, Object> factorization, long paramsBefore) {}
-
-    /** Collapses {@code src} if it is factorized, then SVD-compresses it as {@code cfg} says. */
-    static Compressed compress(Model src, Map<String, Object> cfg) {
-        Module m = src.module();
-        if (src.factorization() != null) {
-            m = Factorize.collapse(m);
+    /**
+     * The recipe of a fine-tuning run: the one {@code src} was trained with, compressed as the
+     * flags say, fine-tuned --finetune epochs at --lr on a cosine schedule with --decay.
+     */
+    private static Recipe finetuneRecipe(Opts o, Path file, Model src, ConvScheme scheme) {
+        Recipe trained = Run.recipeOf(src);
+        if (trained == null) {
+            throw new CliException(file + " carries no training settings (metadata.config); fine-tuning needs a model "
+                    + "written by fnl train");
         }
-        long before = m.parameterCount();
-        FactorizationSpec spec = Factorization.spec(cfg);
-        Factorize.svdCompress(m, spec);
-        return new Compressed(m, spec.withInit("spectral").toMap(), before);
+        Recipe.Builder b = trained.toBuilder().prune(null).rescaleTo(null).denseTwin(false);
+        if (o.has("prune")) {
+            b.dense().prune(o.number("prune", 0, true, 1));
+        } else if (o.has("rank")) {
+            b.rank(o.number("rank", 0, true, 1));
+        } else {
+            b.params(o.number("params", 0, true, 1));
+        }
+        b.convScheme(scheme).init(FactorInit.SPECTRAL).epochs(o.integer("finetune", 1, 100_000))
+                .lr(o.number("lr", 0, true, 100)).schedule(Schedule.cosine())
+                .decay(Decay.of(o.choice("decay", Decay.WEIGHT.id(), Decay.FROBENIUS.id()))).wd(o.number("wd", 0, false, 1))
+                .finetuneFrom(file.toAbsolutePath());
+        if (o.has("data")) b.data(RecipeFlags.data(o));
+        if (o.has("train-limit")) b.trainLimit(o.integer("train-limit", 1, Integer.MAX_VALUE));
+        if (o.has("test-limit")) b.testLimit(o.integer("test-limit", 1, Integer.MAX_VALUE));
+        return RecipeFlags.build(b, "compress");
     }
 }

@@ -2,15 +2,16 @@ package org.fnl4j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
-import org.fnl4j.train.Objectives;
-import org.fnl4j.train.Trainer;
+import org.fnl4j.models.ModelSpec;
+import org.fnl4j.train.DataRef;
+import org.fnl4j.train.Evaluation;
+import org.fnl4j.train.RunData;
 
 /** {@code fnl eval MODEL}: test loss and accuracy of a saved model. */
 final class EvalCommand implements Command {
@@ -35,7 +36,6 @@ final class EvalCommand implements Command {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public int run(Opts o, PrintStream out, PrintStream err) throws Exception {
         if (o.positional().size() != 1) {
             throw new UsageException("fnl eval: give exactly one MODEL file, got " + o.positional().size() + " arguments");
@@ -45,43 +45,35 @@ final class EvalCommand implements Command {
         }
         Path file = Path.of(o.positional().get(0));
         Model model = Model.load(file);
-        Object trained = model.metadata().get("config");
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        String data = o.has("data") ? o.str("data")
-                : trained instanceof Map ? (String) ((Map<String, Object>) trained).get("data") : "fashion-mnist";
-        cfg.put("data", data);
-        cfg.put("batch", o.integer("batch", 1, 65_536));
-        cfg.put("test_limit", o.has("test-limit") ? o.integer("test-limit", 1, Integer.MAX_VALUE) : null);
-        cfg.put("train_limit", null);
-        cfg.put("augment", "none");
-        cfg.put("context", model.spec().type().equals("transformer") ? model.exampleShape()[0] : 64);
-        DataSetup ds = DataSetup.load(cfg, 0, false);
-        if (ds.text) {
-            int vocab = model.spec().getInt("vocab");
-            if (vocab != ds.vocab) {
-                throw new CliException(file + ": the model has a vocabulary of " + vocab + " characters, --data " + data
-                        + " has " + ds.vocab + " (evaluate on the corpus it was trained on)");
-            }
-        } else if (!Arrays.equals(model.exampleShape(), ds.shape)) {
-            throw new CliException(file + ": the model expects inputs of shape " + Arrays.toString(model.exampleShape())
-                    + " but --data " + data + " has examples of shape " + Arrays.toString(ds.shape));
-        }
+        DataRef data = o.has("data") ? RecipeFlags.data(o) : trainedOn(model);
+        ModelSpec spec = model.spec();
+        RunData ds = RunData.loadTest(data, o.integer("batch", 1, 65_536),
+                o.has("test-limit") ? o.integer("test-limit", 1, Integer.MAX_VALUE) : null,
+                spec.takesTokens() ? spec.exampleShape()[0] : 64);
+        ds.checkFits(spec, file.toString());
         long t0 = System.nanoTime();
-        double[] r = Trainer.evaluate(model.module(), ds.test, Objectives.crossEntropy(0f));
+        Evaluation r = ds.evaluate(model.module());
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> res = new LinkedHashMap<>();
-        res.put("test_accuracy", r[1]);
-        res.put("test_loss", r[0]);
-        if (ds.text) res.put("test_bits_per_char", r[0] / Math.log(2));
-        res.put("examples", ds.test.size());
+        res.put("test_accuracy", r.accuracy());
+        res.put("test_loss", r.loss());
+        if (ds.text()) res.put("test_bits_per_char", r.bits());
+        res.put("examples", ds.test().size());
         res.put("seconds", Math.round(secs * 100) / 100.0);
         res.put("params", model.parameterCount());
         if (model.prunedParameterCount() > 0) res.put("pruned_params", model.prunedParameterCount());
         res.put("model", file.toString());
-        res.put("data", ds.name);
-        err.printf(Locale.ROOT, "fnl eval: %s on %s: accuracy %.2f%%, loss %.4f (%d %s, %.1f s)%n", file, ds.name,
-                100 * r[1], r[0], ds.test.size(), ds.text ? "tokens" : "examples", secs);
+        res.put("data", ds.name());
+        err.printf(Locale.ROOT, "fnl eval: %s on %s: accuracy %.2f%%, loss %.4f (%d %s, %.1f s)%n", file, ds.name(),
+                100 * r.accuracy(), r.loss(), ds.test().size(), ds.text() ? "tokens" : "examples", secs);
         out.println(Json.write(res));
         return 0;
+    }
+
+    /** The data a model file says it was trained on (its metadata.config), else the shipped Fashion-MNIST subset. */
+    private static DataRef trainedOn(Model model) {
+        Object trained = model.metadata().get("config");
+        Object data = trained instanceof Map<?, ?> m ? m.get("data") : null;
+        return data instanceof String s ? DataRef.parse(s) : DataRef.fashionMnist();
     }
 }

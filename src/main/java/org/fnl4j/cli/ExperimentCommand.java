@@ -10,17 +10,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.fnl4j.io.AtomicFiles;
 import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
+import org.fnl4j.models.Architecture;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.ConvScheme;
+import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.RankPolicy;
-import org.fnl4j.train.Objectives;
-import org.fnl4j.train.Trainer;
+import org.fnl4j.train.Augment;
+import org.fnl4j.train.Compression;
+import org.fnl4j.train.DataRef;
+import org.fnl4j.train.Decay;
+import org.fnl4j.train.Evaluation;
+import org.fnl4j.train.MetricsLog;
+import org.fnl4j.train.OptimizerKind;
+import org.fnl4j.train.Recipe;
+import org.fnl4j.train.Run;
+import org.fnl4j.train.RunData;
+import org.fnl4j.train.Schedule;
 
 /**
- * {@code fnl experiment NAME}: the paper's experiments as sequences of {@code fnl train} runs with a
+ * {@code fnl experiment NAME}: the paper's experiments as sequences of training runs with a
  * summary table (mean ± spread over seeds). Runs that finished are skipped and interrupted ones
  * resumed, so an experiment can be restarted with the same command.
  */
@@ -29,67 +42,76 @@ final class ExperimentCommand implements Command {
     enum Link {
         /** Independent run. */
         NONE,
-        /** Fine-tunes the other run's final model ({@code finetune_from} = its model.fnl), e.g. prune-after-training. */
+        /** Fine-tunes the other run's final model ({@link Recipe#finetuneFrom()}), e.g. prune-after-training. */
         FINETUNE_FROM,
-        /** Rescales its factors after every step to the other run's recorded ‖UVᵀ‖_F ({@code rescale_to} = its directory). */
+        /** Rescales its factors after every step to the other run's recorded ‖UVᵀ‖_F ({@link Recipe#rescaleTo()}). */
         RESCALE_TO
     }
 
     /**
-     * One arm of an experiment: a label, the run settings it changes, and optionally the arm whose
-     * run (same seed) it builds on; that run is made first when it is missing.
+     * One arm of an experiment: a label, how it changes the experiment's recipe, and optionally the
+     * arm whose run (same seed) it builds on; that run is made first when it is missing.
      */
-    record Arm(String label, Map<String, Object> overrides, String after, Link link) {
-        Arm(String label, Map<String, Object> overrides) {
-            this(label, overrides, null, Link.NONE);
+    record Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link) {
+        Arm(String label, UnaryOperator<Recipe.Builder> change) {
+            this(label, change, null, Link.NONE);
         }
     }
 
     /**
-     * An experiment: its arms, the {@code fnl train} settings they share, and whether each finished
-     * factorized run is also collapsed into the dense network and evaluated ({@code collapse}).
+     * An experiment: its arms, the recipe settings they share ({@code base}, applied to the
+     * recipe of the command's flags), and whether each finished factorized run is also collapsed
+     * into the dense network and evaluated ({@code collapse}).
      */
-    record Experiment(String name, String description, List<Arm> arms, Map<String, Object> base, boolean collapse) {
-        Experiment(String name, String description, List<Arm> arms, Map<String, Object> base) {
-            this(name, description, arms, base, false);
+    record Experiment(String name, String description, List<Arm> arms, Architecture model,
+                      UnaryOperator<Recipe.Builder> base, boolean collapse) {
+        Experiment(String name, String description, List<Arm> arms, Architecture model) {
+            this(name, description, arms, model, b -> b, false);
         }
     }
 
     static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
-    /** Other names accepted for an experiment (its earlier names). */
-    static final Map<String, String> ALIASES = new LinkedHashMap<>();
     /** The collapsed model written next to model.fnl by experiments that collapse their runs. */
     static final String COLLAPSED = "collapsed.fnl";
 
+    /** The dense baseline arm: no factorization, default init, weight decay. */
+    private static Arm dense() {
+        return new Arm("dense", b -> b.dense().init(FactorInit.DEFAULT).decay(Decay.WEIGHT));
+    }
+
+    /** A factorized arm at rank ratio s: "sS-SI-FD", "sS-noSI-WD", ... */
+    private static Arm siFd(String s, FactorInit init, Decay decay) {
+        return new Arm("s" + s + "-" + (init == FactorInit.SPECTRAL ? "SI" : "noSI") + "-"
+                + (decay == Decay.FROBENIUS ? "FD" : "WD"), b -> b.rank(Double.parseDouble(s)).init(init).decay(decay));
+    }
+
     static {
         List<Arm> ablation = new ArrayList<>();
-        ablation.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        ablation.add(dense());
         for (String s : List.of("0.111", "0.037")) {
-            for (String init : List.of("default", "spectral")) {
-                for (String decay : List.of("weight", "frobenius")) {
-                    ablation.add(new Arm("s" + s + "-" + (init.equals("spectral") ? "SI" : "noSI") + "-"
-                            + (decay.equals("frobenius") ? "FD" : "WD"),
-                            Map.of("rank", Double.parseDouble(s), "init", init, "decay", decay)));
+            for (FactorInit init : FactorInit.values()) {
+                for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+                    ablation.add(siFd(s, init, decay));
                 }
             }
         }
         EXPERIMENTS.put("ablation", new Experiment("ablation",
                 "SI x FD ablation on ResNet-20 at rank ratios s = 0.111 and 0.037, plus the dense model",
-                ablation, Map.of("model", "resnet20")));
+                ablation, Architecture.RESNET20));
 
         List<Arm> budget = new ArrayList<>();
-        budget.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        budget.add(dense());
         for (String f : List.of("0.10", "0.05", "0.02")) {
-            budget.add(new Arm("lowrank-" + f + "-SI-FD", Map.of("params", Double.parseDouble(f), "init", "spectral",
-                    "decay", "frobenius")));
-            budget.add(new Arm("tucker-" + f, Map.of("params", Double.parseDouble(f), "conv_scheme", "tucker",
-                    "init", "default", "decay", "weight")));
-            budget.add(new Arm("tt-" + f, Map.of("params", Double.parseDouble(f), "conv_scheme", "tt",
-                    "init", "default", "decay", "weight")));
-            budget.add(new Arm("prune-trained-" + f, Map.of("rank", "dense", "prune", Double.parseDouble(f), "init",
-                    "default", "decay", "weight"), "dense", Link.FINETUNE_FROM));
-            budget.add(new Arm("prune-init-" + f, Map.of("rank", "dense", "prune", Double.parseDouble(f), "init",
-                    "default", "decay", "weight")));
+            double p = Double.parseDouble(f);
+            budget.add(new Arm("lowrank-" + f + "-SI-FD", b -> b.params(p).init(FactorInit.SPECTRAL)
+                    .decay(Decay.FROBENIUS)));
+            for (ConvScheme scheme : List.of(ConvScheme.TUCKER, ConvScheme.TT)) {
+                budget.add(new Arm(scheme.id() + "-" + f, b -> b.params(p).convScheme(scheme).init(FactorInit.DEFAULT)
+                        .decay(Decay.WEIGHT)));
+            }
+            UnaryOperator<Recipe.Builder> prune = b -> b.dense().prune(p).init(FactorInit.DEFAULT).decay(Decay.WEIGHT);
+            budget.add(new Arm("prune-trained-" + f, prune, "dense", Link.FINETUNE_FROM));
+            budget.add(new Arm("prune-init-" + f, prune));
         }
         EXPERIMENTS.put("compression", new Experiment("compression",
                 "ResNet-20 at 10% / 5% / 2% of the dense parameters: low-rank (SI+FD, ratio by binary search) vs Tucker "
@@ -97,55 +119,45 @@ final class ExperimentCommand implements Command {
                         + "trained dense model (prune-trained: the dense arm's model pruned, then fine-tuned --finetune-epochs "
                         + "at lr 0.01, cosine, mask fixed) and at initialization (prune-init: trained --epochs with the mask "
                         + "fixed)",
-                budget, Map.of("model", "resnet20")));
+                budget, Architecture.RESNET20));
 
         List<Arm> over = new ArrayList<>();
-        over.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
+        over.add(dense());
         for (boolean deep : List.of(false, true)) {
-            for (String decay : List.of("weight", "frobenius")) {
-                over.add(new Arm((deep ? "deep-UMV" : "wide-s3") + "-" + (decay.equals("frobenius") ? "FD" : "WD"),
-                        Map.of("rank", deep ? 1.0 : 3.0, "middle", deep, "init", "default", "decay", decay)));
+            for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+                over.add(new Arm((deep ? "deep-UMV" : "wide-s3") + "-" + (decay == Decay.FROBENIUS ? "FD" : "WD"),
+                        b -> b.rank(deep ? 1.0 : 3.0).deep(deep).init(FactorInit.DEFAULT).decay(decay)));
             }
         }
         EXPERIMENTS.put("distillation", new Experiment("distillation",
                 "teacher-free distillation: overcomplete ResNet-20, deep U·M·Vᵀ (s = 1 with a middle factor) and wide "
                         + "(s = 3), with and without FD, vs dense; each trained factorized model is then collapsed into "
-                        + "the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated (alias: overcomplete)",
-                over, Map.of("model", "resnet20"), true));
-        ALIASES.put("overcomplete", "distillation");
+                        + "the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated",
+                over, Architecture.RESNET20, b -> b, true));
 
-        Map<String, Object> norm = Map.of("rank", 0.111, "init", "spectral");
+        UnaryOperator<Recipe.Builder> norm = b -> b.rank(0.111).init(FactorInit.SPECTRAL);
         List<Arm> normalization = new ArrayList<>();
-        normalization.add(new Arm("FD", with(norm, "decay", "frobenius")));
-        normalization.add(new Arm("no-decay", with(norm, "decay", "none")));
-        normalization.add(new Arm("no-decay-rescaled", with(norm, "decay", "none"), "FD", Link.RESCALE_TO));
+        normalization.add(new Arm("FD", b -> norm.apply(b).decay(Decay.FROBENIUS)));
+        normalization.add(new Arm("no-decay", b -> norm.apply(b).decay(Decay.NONE)));
+        normalization.add(new Arm("no-decay-rescaled", b -> norm.apply(b).decay(Decay.NONE), "FD", Link.RESCALE_TO));
         EXPERIMENTS.put("normalization", new Experiment("normalization",
                 "FD as normalization (ResNet-20, s = 0.111, SI): Frobenius decay vs no decay on the factors vs no decay "
                         + "with each product's factors rescaled after every step so that ‖UVᵀ‖_F follows the FD run's "
                         + "recorded trajectory (same seed; other parameters keep weight decay in all three arms)",
-                normalization, Map.of("model", "resnet20")));
+                normalization, Architecture.RESNET20));
 
         List<Arm> lm = new ArrayList<>();
-        lm.add(new Arm("dense", Map.of("rank", "dense", "init", "default", "decay", "weight")));
-        for (String init : List.of("default", "spectral")) {
-            for (String decay : List.of("weight", "frobenius")) {
-                lm.add(new Arm("s0.5-" + (init.equals("spectral") ? "SI" : "noSI") + "-"
-                        + (decay.equals("frobenius") ? "FD" : "WD"),
-                        Map.of("rank", 0.5, "init", init, "decay", decay)));
+        lm.add(dense());
+        for (FactorInit init : FactorInit.values()) {
+            for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+                lm.add(siFd("0.5", init, decay));
             }
         }
         EXPERIMENTS.put("transformer", new Experiment("transformer",
                 "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD; "
                         + "reports test bits per character",
-                lm, Map.of("model", "transformer", "data", "text", "optimizer", "adamw", "lr", 0.001,
-                        "schedule", "warmup-cosine:100", "augment", "none")));
-
-    }
-
-    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
-        Map<String, Object> m = new LinkedHashMap<>(base);
-        m.put(key, value);
-        return m;
+                lm, Architecture.TRANSFORMER, b -> b.data(DataRef.text()).optimizer(OptimizerKind.ADAMW).lr(0.001)
+                        .schedule(Schedule.warmupCosine(100)).augment(Augment.NONE), false));
     }
 
     @Override
@@ -166,7 +178,6 @@ final class ExperimentCommand implements Command {
             sb.append("                arms: ").append(wrap(String.join(", ", e.arms().stream().map(Arm::label).toList()),
                     94, "                      ")).append('\n');
         }
-        ALIASES.forEach((k, v) -> sb.append(String.format("  %-13s the same as %s%n", k, v)));
         sb.append("Each run goes to OUT/ARM-seedS; OUT/summary.md and OUT/report.html summarize them.\n");
         sb.append("Rerunning the same command skips finished runs and resumes interrupted ones.");
         return sb.toString();
@@ -223,7 +234,7 @@ final class ExperimentCommand implements Command {
                     + " (see fnl experiment --help)");
         }
         String name = o.positional().get(0);
-        Experiment ex = EXPERIMENTS.get(ALIASES.getOrDefault(name, name));
+        Experiment ex = EXPERIMENTS.get(name);
         if (ex == null) {
             throw new UsageException("fnl experiment: unknown experiment '" + name + "'; available: "
                     + String.join(", ", EXPERIMENTS.keySet()));
@@ -236,27 +247,9 @@ final class ExperimentCommand implements Command {
         List<Arm> arms = selectArms(ex, o.has("arms") ? o.str("arms") : "all");
         Path dir = Path.of(o.has("out") ? o.str("out") : "runs/experiment-" + name);
         Files.createDirectories(dir);
+        Recipe base = baseRecipe(o, ex);
 
-        // The run settings of `fnl train` with this experiment's base, then each arm's changes.
-        List<String> args = new ArrayList<>(List.of("--epochs", o.str("epochs")));
-        if (o.has("schedule")) {
-            args.addAll(List.of("--schedule", o.str("schedule")));
-        } else if (!ex.base().containsKey("schedule")) {
-            args.addAll(List.of("--schedule", paperSchedule(o.integer("epochs", 1, 100_000))));
-        }
-        if (!ex.base().containsKey("data")) {
-            args.addAll(List.of("--data", o.str("data")));
-        }
-        if (o.has("width")) args.addAll(List.of("--width", o.str("width")));
-        if (o.has("train-limit")) args.addAll(List.of("--train-limit", o.str("train-limit")));
-        if (o.has("test-limit")) args.addAll(List.of("--test-limit", o.str("test-limit")));
-        for (Map.Entry<String, Object> e : ex.base().entrySet()) {
-            args.add("--" + e.getKey().replace('_', '-'));
-            args.add(String.valueOf(e.getValue()));
-        }
-        Map<String, Object> base = RunConfig.fromOptions(new TrainCommand().options().parse(args.toArray(String[]::new)));
-
-        int epochs = o.integer("epochs", 1, 100_000);
+        int epochs = base.epochs();
         int finetuneEpochs = o.has("finetune-epochs") ? o.integer("finetune-epochs", 1, 100_000)
                 : Math.max(1, (int) Math.round(epochs / 3.0));
         Map<String, List<Map<String, Object>>> results = new LinkedHashMap<>();
@@ -286,13 +279,8 @@ final class ExperimentCommand implements Command {
         String table = summary(ex, results, (System.nanoTime() - t0) / 1e9) + infeasibleNote(infeasible);
         AtomicFiles.write(dir.resolve("summary.md"), table.getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(dir.resolve("summary.json"), Json.writePretty(results).getBytes(StandardCharsets.UTF_8));
-        List<String> reportArgs = new ArrayList<>(List.of("--out", dir.resolve("report.html").toString(), "--title",
-                "fnl4j experiment " + name));
-        runDirs.forEach(p -> reportArgs.add(p.toString()));
         if (!runDirs.isEmpty()) {
-            ReportCommand rc = new ReportCommand();
-            rc.run(rc.options().parse(reportArgs.toArray(String[]::new)), new PrintStream(
-                    java.io.OutputStream.nullOutputStream()), err);
+            RunReport.write(runDirs, "fnl4j experiment " + name, dir.resolve("report.html"));
         }
         err.print(table);
         Map<String, Object> res = new LinkedHashMap<>();
@@ -304,92 +292,98 @@ final class ExperimentCommand implements Command {
     }
 
     /**
+     * The recipe every arm starts from: {@code fnl train}'s defaults with the experiment's model and
+     * base settings, and the command's --epochs, --schedule (default: {@link #paperSchedule}),
+     * --data, --width and limits.
+     */
+    static Recipe baseRecipe(Opts o, Experiment ex) {
+        Recipe.Builder b = Recipe.builder().model(ex.model()).epochs(o.integer("epochs", 1, 100_000))
+                .schedule(paperSchedule(o.integer("epochs", 1, 100_000)));
+        if (!ex.model().takesTokens()) {
+            b.data(RecipeFlags.data(o));
+        }
+        if (o.has("width")) b.width(o.number("width", 0, true, 64));
+        if (o.has("train-limit")) b.trainLimit(o.integer("train-limit", 1, Integer.MAX_VALUE));
+        if (o.has("test-limit")) b.testLimit(o.integer("test-limit", 1, Integer.MAX_VALUE));
+        ex.base().apply(b);
+        if (o.has("schedule")) b.schedule(RecipeFlags.schedule(o));
+        return RecipeFlags.build(b, "experiment");
+    }
+
+    /**
      * Makes (or finds finished, or resumes) the run of {@code arm} with {@code seed} in
      * DIR/ARM-seedS, first making the run it builds on ({@link Arm#after()}) when there is one.
      *
      * @return the run's result line
      */
-    static Map<String, Object> runArm(Experiment ex, Arm arm, int seed, Map<String, Object> base, int finetuneEpochs,
-            Path dir, PrintStream err) throws Exception {
+    static Map<String, Object> runArm(Experiment ex, Arm arm, int seed, Recipe base, int finetuneEpochs, Path dir,
+            PrintStream err) throws Exception {
         Path run = dir.resolve(arm.label() + "-seed" + seed);
-        if (Files.exists(run.resolve(TrainCommand.MODEL))) {
+        if (Files.exists(run.resolve(Run.MODEL))) {
             err.println("fnl experiment: " + run + " is done, skipping");
             return finished(run);
         }
-        if (Files.exists(run.resolve(TrainCommand.CHECKPOINT))) {
+        if (Files.exists(run.resolve(Run.CHECKPOINT))) {
             err.println("fnl experiment: resuming " + run);
-            return TrainCommand.train(RunConfig.fromCheckpoint(
-                    org.fnl4j.train.Checkpoint.read(run.resolve(TrainCommand.CHECKPOINT)).header(),
-                    run.resolve(TrainCommand.CHECKPOINT)), run, true, true, err);
+            return RunConsole.fit(Run.resume(run), true, err).toJson();
         }
-        Map<String, Object> cfg = new LinkedHashMap<>(base);
-        cfg.putAll(arm.overrides());
-        if (cfg.get("rank") instanceof Number || "dense".equals(cfg.get("rank"))) {
-            if (!arm.overrides().containsKey("params")) cfg.put("params", null);
-        }
-        if (arm.overrides().containsKey("params")) cfg.put("rank", null);
-        cfg.put("seed", (long) seed);
+        Recipe.Builder b = arm.change().apply(base.toBuilder()).seed(seed);
         if (arm.after() != null) {
             Arm dep = ex.arms().stream().filter(a -> a.label().equals(arm.after())).findFirst().orElseThrow(
                     () -> new IllegalStateException("experiment " + ex.name() + ": arm " + arm.label()
                             + " builds on arm '" + arm.after() + "', which it does not have"));
             runArm(ex, dep, seed, base, finetuneEpochs, dir, err);
-            Path depRun = dir.resolve(dep.label() + "-seed" + seed);
+            Path depRun = dir.resolve(dep.label() + "-seed" + seed).toAbsolutePath();
             switch (arm.link()) {
-                case FINETUNE_FROM -> {
-                    cfg.put("finetune_from", depRun.resolve(TrainCommand.MODEL).toAbsolutePath().toString());
-                    cfg.put("epochs", finetuneEpochs);
-                    cfg.put("lr", 0.01);
-                    cfg.put("schedule", "cosine");
-                }
-                case RESCALE_TO -> cfg.put("rescale_to", depRun.toAbsolutePath().toString());
+                case FINETUNE_FROM -> b.finetuneFrom(depRun.resolve(Run.MODEL)).epochs(finetuneEpochs).lr(0.01)
+                        .schedule(Schedule.cosine());
+                case RESCALE_TO -> b.rescaleTo(depRun);
                 case NONE -> { }
             }
         }
         err.println("fnl experiment: " + ex.name() + " / " + arm.label() + " / seed " + seed + " -> " + run);
-        TrainCommand.prepareOutDir(run);
-        return TrainCommand.train(cfg, run, false, true, err);
+        Run r = RunConsole.create(RecipeFlags.build(b, "experiment"), run, "out", "remove it or choose another --out");
+        return RunConsole.fit(r, true, err).toJson();
     }
 
     /**
      * Collapses the finished factorized run in {@code run} into its dense network
-     * ({@link CollapseCommand#collapse}), saves it as {@value #COLLAPSED} in the run directory, evaluates
+     * ({@link Compression#collapse}), saves it as {@value #COLLAPSED} in the run directory, evaluates
      * it on the run's test data and adds {@code collapsed_test_accuracy}, {@code collapsed_test_loss}
      * and {@code collapsed_params} to {@code res}. Dense runs are left as they are.
      */
-    @SuppressWarnings("unchecked")
     static void collapseAndEvaluate(Path run, Map<String, Object> res, PrintStream err) throws Exception {
-        Path file = run.resolve(TrainCommand.MODEL);
+        Path file = run.resolve(Run.MODEL);
         Model m = Model.load(file);
         if (m.factorization() == null) {
             return;
         }
-        Module dense = CollapseCommand.collapse(m, file);
+        Recipe recipe = Run.recipeOf(m);
+        Module dense = Compression.collapse(m, file.toString());
         Map<String, Object> meta = new LinkedHashMap<>(m.metadata());
         meta.put("collapsed_from", file.toString());
         meta.put("collapsed_factorization", m.factorization());
         Model.save(run.resolve(COLLAPSED), dense, m.spec(), null, meta);
-        Map<String, Object> cfg = new LinkedHashMap<>((Map<String, Object>) m.metadata().get("config"));
-        DataSetup data = DataSetup.load(cfg, ((Number) cfg.get("seed")).longValue(), false);
-        double[] ev = Trainer.evaluate(dense, data.test, Objectives.crossEntropy(0f));
-        res.put("collapsed_test_accuracy", ev[1]);
-        res.put("collapsed_test_loss", ev[0]);
+        RunData data = RunData.loadTest(recipe.data(), recipe.batch(), recipe.testLimit(), recipe.context());
+        Evaluation ev = data.evaluate(dense);
+        res.put("collapsed_test_accuracy", ev.accuracy());
+        res.put("collapsed_test_loss", ev.loss());
         res.put("collapsed_params", dense.parameterCount());
         err.printf(Locale.ROOT, "fnl experiment: %s collapsed to %,d parameters: test accuracy %.2f%% (factorized: %.2f%%)%n",
-                run, dense.parameterCount(), 100 * ev[1], 100 * Plots.num(res.get("test_accuracy")));
+                run, dense.parameterCount(), 100 * ev.accuracy(), 100 * Plots.num(res.get("test_accuracy")));
     }
 
     /**
      * The reference recipe's step schedule (×0.1 after epochs 7 and 11 of 15) scaled to {@code epochs}: milestones at
      * round(7·E/15) and round(11·E/15), kept distinct and inside 1 .. E−1 where E allows.
      */
-    static String paperSchedule(int epochs) {
+    static Schedule paperSchedule(int epochs) {
         if (epochs < 3) {
-            return "constant";
+            return Schedule.constant();
         }
         int m1 = Math.max(1, (int) Math.round(7.0 * epochs / 15));
         int m2 = Math.min(epochs - 1, Math.max(m1 + 1, (int) Math.round(11.0 * epochs / 15)));
-        return "multistep:" + m1 + "," + m2;
+        return Schedule.multiStep(m1, m2);
     }
 
     /** Lines naming the arms whose parameter budget no rank meets, empty when there are none. */
@@ -442,14 +436,14 @@ final class ExperimentCommand implements Command {
 
     /** The result line of a finished run, rebuilt from its model file and metrics. */
     private static Map<String, Object> finished(Path run) throws Exception {
-        Model m = Model.load(run.resolve(TrainCommand.MODEL));
-        List<Map<String, Object>> rows = org.fnl4j.train.MetricsLog.read(run.resolve(TrainCommand.METRICS));
+        Model m = Model.load(run.resolve(Run.MODEL));
+        List<Map<String, Object>> rows = MetricsLog.read(run.resolve(Run.METRICS));
         Map<String, Object> last = rows.get(rows.size() - 1);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("test_accuracy", last.get("test_accuracy"));
         res.put("test_loss", last.get("test_loss"));
         res.put("params", m.parameterCount());
-        res.put("dense_params", org.fnl4j.models.Models.build(m.spec(), new org.fnl4j.tensor.Rng(0)).parameterCount());
+        res.put("dense_params", Compression.denseParameterCount(m));
         res.put("epochs", rows.size());
         double secs = 0;
         for (Map<String, Object> r : rows) secs += Plots.num(r.get("epoch_seconds"));
@@ -461,7 +455,7 @@ final class ExperimentCommand implements Command {
     static String summary(Experiment ex, Map<String, List<Map<String, Object>>> results, double seconds) {
         StringBuilder sb = new StringBuilder();
         sb.append("## fnl experiment ").append(ex.name()).append("\n\n").append(ex.description()).append("\n\n");
-        boolean text = ex.name().equals("transformer");
+        boolean text = ex.model().takesTokens();
         boolean collapsed = ex.collapse();
         sb.append(text ? "| arm | params | % dense | test bits/char (mean ± spread) | test accuracy | runs |\n"
                 : collapsed ? "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | collapsed params "

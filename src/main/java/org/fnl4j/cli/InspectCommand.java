@@ -15,6 +15,7 @@ import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.nn.factorized.Factorized;
 import org.fnl4j.tensor.Rng;
+import org.fnl4j.train.LayerDiagnostics;
 
 /** {@code fnl inspect MODEL}: architecture, parameter counts per layer and spectra of factorized layers. */
 final class InspectCommand implements Command {
@@ -61,7 +62,7 @@ final class InspectCommand implements Command {
         }
         info.put("dense_params", dense);
         List<Object> layers = new ArrayList<>();
-        Map<String, Object> spectra = Diagnostics.spectra(m);
+        Map<String, Object> spectra = LayerDiagnostics.spectra(m);
         for (Map.Entry<String, Module> e : m.namedModules().entrySet()) {
             Module mod = e.getValue();
             boolean fact = mod instanceof Factorized;

@@ -23,6 +23,7 @@ import javax.imageio.ImageIO;
 import org.fnl4j.io.AtomicFiles;
 import org.fnl4j.io.Json;
 import org.fnl4j.train.MetricsLog;
+import org.fnl4j.train.Run;
 
 /**
  * Line charts as PNG with the JDK's own imaging (headless AWT, no plotting dependency), and the
@@ -218,7 +219,7 @@ final class Plots {
     @SuppressWarnings("unchecked")
     static Map<String, byte[]> runPlots(Path dir) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        Path metrics = dir.resolve(TrainCommand.METRICS);
+        Path metrics = dir.resolve(Run.METRICS);
         if (Files.exists(metrics)) {
             List<Map<String, Object>> rows = MetricsLog.read(metrics);
             double[] ep = column(rows, "epoch");

@@ -182,7 +182,7 @@ public final class DataLoader {
         int[] bshape = new int[shape.length + 1];
         bshape[0] = b;
         System.arraycopy(shape, 0, bshape, 1, shape.length);
-        return new Batch(Tensor.of(x, bshape), labels);
+        return Batch.labelled(Tensor.of(x, bshape), labels);
     }
 
     /** The batches of epoch {@code epoch} from the start. */

@@ -150,7 +150,7 @@ public final class TextCorpus {
      * B windows at independent uniform offsets in [0, n − T − 1] of {@code ids}: inputs
      * ids[o .. o+T), targets ids[o+1 .. o+T]. Draws exactly B values from {@code rng}.
      */
-    public static TokenBatch randomBatch(int[] ids, int batch, int time, Rng rng) {
+    public static Batch randomBatch(int[] ids, int batch, int time, Rng rng) {
         checkFits(ids, time, 1);
         int[] in = new int[batch * time];
         int[] tg = new int[batch * time];
@@ -160,7 +160,7 @@ public final class TextCorpus {
             System.arraycopy(ids, o, in, b * time, time);
             System.arraycopy(ids, o + 1, tg, b * time, time);
         }
-        return new TokenBatch(in, tg, batch, time);
+        return Batch.tokens(in, tg, batch, time);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class TextCorpus {
      * [k·T, k·T + T) as inputs and the following characters as targets. The last batch may be
      * shorter in T so that every stream position but the first is a target exactly once.
      */
-    public static List<TokenBatch> sequentialBatches(int[] ids, int batch, int time) {
+    public static List<Batch> sequentialBatches(int[] ids, int batch, int time) {
         if (batch <= 0 || time <= 0) {
             throw new IllegalArgumentException("TextCorpus.sequentialBatches: batch and time must be > 0, got ("
                     + batch + ", " + time + ")");
@@ -179,7 +179,7 @@ public final class TextCorpus {
             throw new IllegalArgumentException("TextCorpus.sequentialBatches: " + ids.length + " ids give streams of "
                     + stream + " for batch " + batch + "; expected at least 2 per stream");
         }
-        List<TokenBatch> out = new ArrayList<>();
+        List<Batch> out = new ArrayList<>();
         for (int start = 0; start < stream - 1; start += time) {
             int t = Math.min(time, stream - 1 - start);
             int[] in = new int[batch * t];
@@ -189,7 +189,7 @@ public final class TextCorpus {
                 System.arraycopy(ids, base, in, b * t, t);
                 System.arraycopy(ids, base + 1, tg, b * t, t);
             }
-            out.add(new TokenBatch(in, tg, batch, t));
+            out.add(Batch.tokens(in, tg, batch, t));
         }
         return out;
     }

@@ -49,9 +49,7 @@ public final class Model {
         this.factorization = factorization;
         this.metadata = metadata;
         this.source = source;
-        this.exampleShape = spec.type().equals("transformer")
-                ? new int[] {spec.getInt("context", 64)}
-                : new int[] {spec.getInt("inChannels", 3), spec.getInt("height", 32), spec.getInt("width", 32)};
+        this.exampleShape = spec.exampleShape();
         module.eval();
     }
 
@@ -121,7 +119,7 @@ public final class Model {
             module = Models.build(spec, rng);
             if (factorization != null) {
                 // Only the structure matters here (weights come from the file), so skip the SVDs of spectral init.
-                Factorize.apply(module, FactorizationSpec.fromMap(factorization).withInit("default"), rng);
+                Factorize.apply(module, FactorizationSpec.fromMap(factorization).withInit(org.fnl4j.nn.factorized.FactorInit.DEFAULT), rng);
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ModelFormatException(source, "cannot rebuild the architecture: " + e.getMessage());
@@ -171,10 +169,7 @@ public final class Model {
 
     /** @return the number of logits per example: classes, or context × vocab for the Transformer. */
     public int outputSize() {
-        if (spec.type().equals("transformer")) {
-            return spec.getInt("context", 64) * spec.getInt("vocab");
-        }
-        return spec.getInt("numClasses", 10);
+        return spec.outputSize();
     }
 
     /** @return the architecture. */

@@ -77,6 +77,22 @@ public final class ModelSpec {
 
     public String type() { return type; }
 
+    /** @return true when the network reads token ids (the Transformer LM), false for image models. */
+    public boolean takesTokens() {
+        return Architecture.isTokenType(type);
+    }
+
+    /** @return the shape of one input example: (C, H, W) for image models, (context) for the Transformer. */
+    public int[] exampleShape() {
+        return takesTokens() ? new int[] {getInt("context", 64)}
+                : new int[] {getInt("inChannels", 3), getInt("height", 32), getInt("width", 32)};
+    }
+
+    /** @return the number of logits per example: classes, or context × vocab for the Transformer. */
+    public int outputSize() {
+        return takesTokens() ? getInt("context", 64) * getInt("vocab") : getInt("numClasses", 10);
+    }
+
     /** @return the options (unmodifiable, deeply). */
     public Map<String, Object> options() { return options; }
 

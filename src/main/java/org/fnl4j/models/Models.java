@@ -41,7 +41,7 @@ public final class Models {
 
     /** @return the type names {@link #build} understands (ResNets: any depth 6n+2; these are the usual ones). */
     public static List<String> types() {
-        return List.of("mlp", "resnet20", "resnet32", "resnet44", "resnet56", "resnet110", "vgg", "transformer");
+        return Architecture.ids();
     }
 
     /**
@@ -51,7 +51,7 @@ public final class Models {
     public static Module build(ModelSpec spec, Rng rng) {
         String type = spec.type();
         Matcher resnet = RESNET.matcher(type);
-        if (type.equals("mlp")) {
+        if (type.equals(Architecture.MLP.id())) {
             return mlp(spec, rng);
         } else if (resnet.matches()) {
             int depth = Integer.parseInt(resnet.group(1));
@@ -62,11 +62,11 @@ public final class Models {
             allow(spec, "widthMultiplier");
             int width = Math.max(1, (int) Math.round(16 * spec.getDouble("widthMultiplier", 1.0)));
             return new ResNet((depth - 2) / 6, spec.getInt("inChannels", 3), spec.getInt("numClasses", 10), width, rng);
-        } else if (type.equals("vgg")) {
+        } else if (type.equals(Architecture.VGG.id())) {
             allow(spec, "depth", "widthMultiplier");
             return new Vgg(spec.getInt("depth", 11), spec.getInt("inChannels", 3), spec.getInt("height", 32),
                     spec.getInt("width", 32), spec.getInt("numClasses", 10), spec.getDouble("widthMultiplier", 1.0), rng);
-        } else if (type.equals("transformer")) {
+        } else if (Architecture.isTokenType(type)) {
             checkKeys(spec, List.of("vocab", "context", "dModel", "heads", "layers", "mlpRatio", "dropout"));
             return new TransformerLM(spec.getInt("vocab"), spec.getInt("context", 64), spec.getInt("dModel", 128),
                     spec.getInt("heads", 4), spec.getInt("layers", 2), spec.getInt("mlpRatio", 4),

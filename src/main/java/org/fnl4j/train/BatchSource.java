@@ -1,5 +1,7 @@
 package org.fnl4j.train;
 
+import org.fnl4j.data.Batch;
+
 /**
  * Batches as a pure function of their position: {@link #batch(int, int)} must return the same
  * content for the same (epoch, index) whenever and on whatever thread it is called (example order

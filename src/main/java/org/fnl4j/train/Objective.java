@@ -1,5 +1,6 @@
 package org.fnl4j.train;
 
+import org.fnl4j.data.Batch;
 import org.fnl4j.tensor.Tensor;
 
 /**

@@ -1,9 +1,9 @@
 package org.fnl4j.train;
 
 import java.util.List;
+import org.fnl4j.data.Batch;
 import org.fnl4j.data.DataLoader;
 import org.fnl4j.data.TextCorpus;
-import org.fnl4j.data.TokenBatch;
 import org.fnl4j.tensor.Rng;
 
 /** {@link BatchSource}s over the {@code org.fnl4j.data} loaders. */
@@ -24,8 +24,7 @@ public final class Sources {
 
             @Override
             public Batch batch(int epoch, int index) {
-                org.fnl4j.data.Batch b = loader.batch(epoch, index);
-                return new Batch(b.x(), b.labels(), b.labels().length);
+                return loader.batch(epoch, index);
             }
 
             @Override
@@ -61,8 +60,7 @@ public final class Sources {
             public Batch batch(int epoch, int index) {
                 Rng rng = new Rng(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
                 rng.setState(rng.nextLong() ^ (0xC2B2AE3D27D4EB4FL * (index + 1)));
-                TokenBatch t = TextCorpus.randomBatch(ids, batch, time, new Rng(rng.nextLong()));
-                return new Batch(t.inputTensor(), t.targets(), t.targets().length);
+                return TextCorpus.randomBatch(ids, batch, time, new Rng(rng.nextLong()));
             }
 
             @Override
@@ -79,9 +77,9 @@ public final class Sources {
 
     /** Sequential evaluation batches over {@code ids} (every token but the first of each stream predicted once). */
     public static BatchSource textEval(int[] ids, int batch, int time, String name) {
-        List<TokenBatch> all = TextCorpus.sequentialBatches(ids, batch, time);
+        List<Batch> all = TextCorpus.sequentialBatches(ids, batch, time);
         long tokens = 0;
-        for (TokenBatch t : all) tokens += t.targets().length;
+        for (Batch t : all) tokens += t.items();
         long total = tokens;
         return new BatchSource() {
             @Override
@@ -91,8 +89,7 @@ public final class Sources {
 
             @Override
             public Batch batch(int epoch, int index) {
-                TokenBatch t = all.get(index);
-                return new Batch(t.inputTensor(), t.targets(), t.targets().length);
+                return all.get(index);
             }
 
             @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.fnl4j.autograd.Autograd;
+import org.fnl4j.data.Batch;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.LrSchedule;
@@ -301,12 +302,12 @@ public final class Trainer {
 
                 listeners.forEach(l -> l.onEvalStart(e + 1));
                 long e0 = System.nanoTime();
-                double[] ev = test == null ? new double[] {Double.NaN, Double.NaN} : evaluate(test);
+                Evaluation ev = test == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(test);
                 double evalSeconds = (System.nanoTime() - e0) / 1e9;
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extraMetrics.forEach((k, s) -> extra.put(k, s.get()));
-                EpochMetrics m = new EpochMetrics(epoch + 1, step, lossSum / seen, (double) correct / seen, ev[0], ev[1],
-                        optimizer.lr(), seen / Math.max(epochSeconds, 1e-9), epochSeconds, evalSeconds, extra);
+                EpochMetrics m = new EpochMetrics(epoch + 1, step, lossSum / seen, (double) correct / seen, ev.loss(),
+                        ev.accuracy(), optimizer.lr(), seen / Math.max(epochSeconds, 1e-9), epochSeconds, evalSeconds, extra);
                 history.add(m);
                 listeners.forEach(l -> l.onEpochEnd(m));
                 if (checkpointFile != null && ((epoch + 1) % checkpointEveryEpochs == 0 || epoch + 1 == epochs)) {
@@ -327,7 +328,7 @@ public final class Trainer {
     }
 
     /** Evaluates {@code data} with this trainer's model and objective (see {@link #evaluate(Module, BatchSource, Objective)}). */
-    public double[] evaluate(BatchSource data) {
+    public Evaluation evaluate(BatchSource data) {
         return evaluate(model, data, objective);
     }
 
@@ -335,9 +336,9 @@ public final class Trainer {
      * Evaluates the batches of epoch 0 of {@code data} in eval mode without recording gradients
      * (the model's mode is restored afterwards).
      *
-     * @return {mean loss, accuracy} over all items
+     * @return mean loss and accuracy over all items
      */
-    public static double[] evaluate(Module model, BatchSource data, Objective objective) {
+    public static Evaluation evaluate(Module model, BatchSource data, Objective objective) {
         boolean was = model.isTraining();
         model.train(false);
         double lossSum = 0;
@@ -355,7 +356,7 @@ public final class Trainer {
         } finally {
             model.train(was);
         }
-        return new double[] {lossSum / seen, (double) correct / seen};
+        return new Evaluation(lossSum / seen, (double) correct / seen);
     }
 
     private double position(int epoch, int batch, int nb, long step) {

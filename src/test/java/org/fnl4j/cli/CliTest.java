@@ -42,7 +42,7 @@ class CliTest {
     @Test
     void argumentErrorsNameTheFlagAndTheAcceptedValues() {
         usageError("unknown flag --epoch (did you mean --epochs?)", "train", "--epoch", "3");
-        usageError("--model must be one of mlp | resnet20 | resnet32 | resnet56 | vgg | transformer, got 'resnet21'",
+        usageError("--model must be one of mlp | resnet20 | resnet32 | resnet44 | resnet56 | resnet110 | vgg | transformer, got 'resnet21'",
                 "train", "--model", "resnet21");
         usageError("--lr must be a number > 0", "train", "--lr", "-1");
         usageError("--epochs must be an integer in [1, 100000], got 'many'", "train", "--epochs", "many");

@@ -15,7 +15,7 @@ import org.fnl4j.io.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** fnl experiment distillation (alias overcomplete): overcomplete runs collapsed and the collapsed models evaluated. */
+/** fnl experiment distillation: overcomplete runs collapsed and the collapsed models evaluated. */
 class DistillationCliTest {
     @TempDir
     Path dir;
@@ -62,9 +62,9 @@ class DistillationCliTest {
         assertTrue(table.contains("collapsed test accuracy") && table.contains("| dense |")
                 && table.contains("— (dense)"), table);
 
-        // The old name still works, finds the finished runs and reports the collapsed figures again.
+        // Running again finds the finished runs and reports the collapsed figures again.
         String[] alias = args.clone();
-        alias[1] = "overcomplete";
+        alias[1] = "distillation";
         alias[2] = "--arms=wide-s3-FD";
         CliTest.Run again = fnl(alias);
         assertEquals(0, again.code(), again.err());

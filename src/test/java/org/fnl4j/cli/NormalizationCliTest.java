@@ -70,7 +70,7 @@ class NormalizationCliTest {
                 "64", "--train-limit", "128", "--test-limit", "64", "--decay", "none", "--rescale-to", fd.toString(),
                 "--out", dir.resolve("y").toString());
         assertEquals(Main.EXIT_ERROR, fewer.code());
-        assertTrue(fewer.err().contains("--rescale-to " + fd) && fewer.err().contains("records 4 optimizer steps")
+        assertTrue(fewer.err().contains("rescale_to " + fd) && fewer.err().contains("records 4 optimizer steps")
                 && fewer.err().contains("takes 2"), fewer.err());
 
         CliTest.Run layers = fnl("train", "--model", "resnet20", "--width", "0.25", "--rank", "0.5", "--epochs", "2",

@@ -31,20 +31,4 @@ class PlotsTest {
         assertEquals("0.25", Plots.fmt(0.25));
         assertEquals("1.5e+05", Plots.fmt(150000));
     }
-
-    @Test
-    void schedulesParseAndRejectWithTheAcceptedForms() {
-        assertEquals(org.fnl4j.train.Trainer.ScheduleUnit.EPOCH, Schedules.parse("multistep:7,11", 15, 10, "schedule").unit());
-        assertEquals(0.01, Schedules.parse("multistep:7,11", 15, 10, "schedule").schedule().factor(11), 1e-12);
-        assertEquals(0.1, Schedules.parse("step", 8, 10, "schedule").schedule().factor(4), 1e-12);
-        assertEquals(1.0, Schedules.parse("step", 8, 10, "schedule").schedule().factor(3), 1e-12);
-        assertEquals(org.fnl4j.train.Trainer.ScheduleUnit.STEP, Schedules.parse("inverse-sqrt:100", 3, 10, "s").unit());
-        Schedules.Choice wc = Schedules.parse("warmup-cosine:10", 2, 50, "schedule");
-        assertEquals(0.1, wc.schedule().factor(0), 1e-12);
-        assertEquals(1.0, wc.schedule().factor(9), 1e-12);
-        assertEquals(0.0, wc.schedule().factor(100), 1e-12);
-        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
-                () -> Schedules.parse("multistep:a", 3, 10, "schedule"));
-        assertTrue(e.getMessage().contains("--schedule must be one of"), e.getMessage());
-    }
 }

@@ -78,7 +78,7 @@ class PruneCliTest {
         CliTest.Run tooSmall = fnl("train", "--model", "mlp", "--width", "0.05", "--prune", "0.001", "--epochs", "1",
                 "--train-limit", "64", "--test-limit", "64", "--out", dir.resolve("small").toString());
         assertEquals(Main.EXIT_ERROR, tooSmall.code());
-        assertTrue(tooSmall.err().contains("--prune 0.001") && tooSmall.err().contains("cannot be pruned"), tooSmall.err());
+        assertTrue(tooSmall.err().contains("prune 0.001") && tooSmall.err().contains("cannot be pruned"), tooSmall.err());
     }
 
     @Test

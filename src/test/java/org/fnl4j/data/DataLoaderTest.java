@@ -58,14 +58,14 @@ class DataLoaderTest {
         int[] order = dl.order(2);
         List<Batch> bs = all(dl.epoch(2));
         assertEquals(4, bs.size());
-        assertEquals(2, bs.get(3).size());
-        assertArrayEquals(new int[] {6, 1, 1, 3}, bs.get(0).x().shape());
+        assertEquals(2, bs.get(3).items());
+        assertArrayEquals(new int[] {6, 1, 1, 3}, bs.get(0).inputs().shape());
         int pos = 0;
         for (Batch b : bs) {
-            for (int k = 0; k < b.size(); k++, pos++) {
+            for (int k = 0; k < b.items(); k++, pos++) {
                 int i = order[pos];
-                assertEquals(i % 10, b.labels()[k]);
-                assertEquals(i * 1000 + 2, b.x().get(k, 0, 0, 2), 0f);
+                assertEquals(i % 10, b.targets()[k]);
+                assertEquals(i * 1000 + 2, b.inputs().get(k, 0, 0, 2), 0f);
             }
         }
         assertEquals(20, pos);
@@ -76,7 +76,7 @@ class DataLoaderTest {
         DataLoader dl = DataLoader.builder(data(20, 1, 1, 1)).batchSize(6).dropLast(true).build();
         assertEquals(3, dl.batchesPerEpoch());
         assertEquals(18, dl.examplesPerEpoch());
-        for (Batch b : all(dl.epoch(0))) assertEquals(6, b.size());
+        for (Batch b : all(dl.epoch(0))) assertEquals(6, b.items());
         assertThrows(IllegalArgumentException.class,
                 () -> DataLoader.builder(data(5, 1, 1, 1)).batchSize(6).dropLast(true).build());
     }
@@ -94,8 +94,8 @@ class DataLoaderTest {
                         assertEquals(k, ep.position());
                         Batch got = ep.next();
                         Batch want = dl.batch(e, k++);
-                        assertArrayEquals(want.labels(), got.labels());
-                        assertArrayEquals(want.x().data(), got.x().data(), "epoch " + e + " batch " + (k - 1));
+                        assertArrayEquals(want.targets(), got.targets());
+                        assertArrayEquals(want.inputs().data(), got.inputs().data(), "epoch " + e + " batch " + (k - 1));
                     }
                     assertEquals(7, k);
                 }
@@ -111,7 +111,7 @@ class DataLoaderTest {
         DataLoader again = DataLoader.builder(ds).batchSize(8).shuffle(dl.seed()).augment(Augmentation.cropFlip(1)).build();
         List<Batch> tail = all(again.epoch(3, 2));
         assertEquals(3, tail.size());
-        for (int i = 0; i < 3; i++) assertArrayEquals(full.get(i + 2).x().data(), tail.get(i).x().data());
+        for (int i = 0; i < 3; i++) assertArrayEquals(full.get(i + 2).inputs().data(), tail.get(i).inputs().data());
         // Closing early stops iteration and leaves the position where it was.
         DataLoader.Epoch ep = dl.epoch(0);
         ep.next();
@@ -125,17 +125,17 @@ class DataLoaderTest {
         ArrayDataset ds = data(30, 2, 5, 5);
         DataLoader small = DataLoader.builder(ds).batchSize(4).shuffle(11L).augment(Augmentation.cropFlip(2)).build();
         DataLoader big = DataLoader.builder(ds).batchSize(30).shuffle(11L).augment(Augmentation.cropFlip(2)).build();
-        float[] whole = big.batch(1, 0).x().data();
+        float[] whole = big.batch(1, 0).inputs().data();
         List<Batch> parts = all(small.epoch(1));
         float[] joined = new float[whole.length];
         int off = 0;
         for (Batch b : parts) {
-            System.arraycopy(b.x().data(), 0, joined, off, b.x().size());
-            off += b.x().size();
+            System.arraycopy(b.inputs().data(), 0, joined, off, b.inputs().size());
+            off += b.inputs().size();
         }
         assertArrayEquals(whole, joined);
         // And it changes between epochs.
-        assertFalse(Arrays.equals(big.batch(1, 0).x().data(), big.batch(2, 0).x().data()));
+        assertFalse(Arrays.equals(big.batch(1, 0).inputs().data(), big.batch(2, 0).inputs().data()));
     }
 
     @Test
@@ -182,7 +182,7 @@ class DataLoaderTest {
         ArrayDataset ds = data(40, 3, 2, 2);
         Normalization norm = Normalization.fit(ds);
         DataLoader dl = DataLoader.builder(ds).batchSize(40).normalize(norm).build();
-        float[] x = dl.batch(0, 0).x().data();
+        float[] x = dl.batch(0, 0).inputs().data();
         for (int ch = 0; ch < 3; ch++) {
             double s = 0, sq = 0;
             int cnt = 0;

@@ -40,19 +40,19 @@ class TextCorpusTest {
     void randomBatchesAreShiftedByOneAndSeeded() {
         TextCorpus c = TextCorpus.of("t", "the quick brown fox jumps over the lazy dog", 0.0);
         int[] ids = c.trainIds();
-        TokenBatch a = TextCorpus.randomBatch(ids, 4, 5, new Rng(3));
-        TokenBatch b = TextCorpus.randomBatch(ids, 4, 5, new Rng(3));
-        assertArrayEquals(a.inputs(), b.inputs());
-        assertArrayEquals(new int[] {4, 5}, a.inputTensor().shape());
+        Batch a = TextCorpus.randomBatch(ids, 4, 5, new Rng(3));
+        Batch b = TextCorpus.randomBatch(ids, 4, 5, new Rng(3));
+        assertArrayEquals(ids(a), ids(b));
+        assertArrayEquals(new int[] {4, 5}, a.inputs().shape());
+        assertEquals(20, a.items());
         String text = c.decode(ids);
         for (int r = 0; r < 4; r++) {
-            int[] in = java.util.Arrays.copyOfRange(a.inputs(), r * 5, r * 5 + 5);
+            int[] in = java.util.Arrays.copyOfRange(ids(a), r * 5, r * 5 + 5);
             int[] tg = java.util.Arrays.copyOfRange(a.targets(), r * 5, r * 5 + 5);
             String window = c.decode(in) + c.decode(new int[] {tg[4]});
             assertTrue(text.contains(window), window);
             assertEquals(c.decode(in).substring(1), c.decode(tg).substring(0, 4));
         }
-        assertEquals(a.inputs()[2], (int) a.inputTensor().get(0, 2));
         // A window of the whole text minus one fits exactly; one more does not.
         TextCorpus.randomBatch(ids, 2, ids.length - 1, new Rng(0));
         assertThrows(IllegalArgumentException.class, () -> TextCorpus.randomBatch(ids, 2, ids.length, new Rng(0)));
@@ -62,14 +62,15 @@ class TextCorpusTest {
     void sequentialBatchesPredictEveryStreamPositionOnce() {
         int[] ids = new int[103];
         for (int i = 0; i < ids.length; i++) ids[i] = i;
-        List<TokenBatch> bs = TextCorpus.sequentialBatches(ids, 4, 7);
+        List<Batch> bs = TextCorpus.sequentialBatches(ids, 4, 7);
         // Streams of 25; 24 targets each: windows of 7, 7, 7, 3.
         assertEquals(4, bs.size());
-        assertEquals(3, bs.get(3).time());
+        assertEquals(3, bs.get(3).inputs().shape(1));
         boolean[] seen = new boolean[100];
-        for (TokenBatch b : bs) {
-            for (int k = 0; k < b.inputs().length; k++) {
-                assertEquals(b.inputs()[k] + 1, b.targets()[k]);
+        for (Batch b : bs) {
+            int[] in = ids(b);
+            for (int k = 0; k < in.length; k++) {
+                assertEquals(in[k] + 1, b.targets()[k]);
                 assertTrue(!seen[b.targets()[k]], "target twice");
                 seen[b.targets()[k]] = true;
             }
@@ -103,5 +104,13 @@ class TextCorpusTest {
         assertEquals(62, kjv.vocabSize());
         assertTrue(kjv.decode(java.util.Arrays.copyOf(kjv.trainIds(), 30)).startsWith("In the beginning God created"));
         assertEquals(kjv.length() - (int) Math.floor(kjv.length() * 0.9), kjv.testIds().length);
+    }
+
+    /** The input ids of a token batch (stored as floats). */
+    private static int[] ids(Batch b) {
+        float[] f = b.inputs().toArray();
+        int[] out = new int[f.length];
+        for (int i = 0; i < f.length; i++) out[i] = (int) f[i];
+        return out;
     }
 }

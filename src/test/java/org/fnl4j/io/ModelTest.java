@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import org.fnl4j.models.ModelSpec;
 import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.ConvScheme;
+import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.FactorizationSpec;
 import org.fnl4j.nn.factorized.Factorize;
 import org.fnl4j.tensor.Rng;
@@ -63,7 +65,7 @@ class ModelTest {
         try (var s = org.fnl4j.autograd.Autograd.noGrad()) {
             want = m.forward(x).toArray();
         }
-        Path file = dir.resolve(spec.type() + (f == null ? "" : "-" + f.scheme() + (f.middle() ? "-deep" : "")) + ".fnl");
+        Path file = dir.resolve(spec.type() + (f == null ? "" : "-" + f.scheme().id() + (f.middle() ? "-deep" : "")) + ".fnl");
         Model.save(file, m, spec, f == null ? null : f.toMap(), Map.of("note", "test"));
         Model loaded = Model.load(file);
         assertArrayEquals(want, loaded.predict(x).toArray(), spec + " " + f);
@@ -82,10 +84,10 @@ class ModelTest {
             roundTrip(s, null);
             roundTrip(s, FactorizationSpec.ratio(0.5));
         }
-        roundTrip(resnet, FactorizationSpec.ratio(0.5).withScheme("channel"));
+        roundTrip(resnet, FactorizationSpec.ratio(0.5).withScheme(ConvScheme.CHANNEL));
         roundTrip(resnet, FactorizationSpec.ratio(2.0).withMiddle(true));
-        roundTrip(resnet, FactorizationSpec.ratio(0.5).withScheme("tucker").withInit("default"));
-        roundTrip(resnet, FactorizationSpec.ratio(0.5).withScheme("tt").withInit("default"));
+        roundTrip(resnet, FactorizationSpec.ratio(0.5).withScheme(ConvScheme.TUCKER).withInit(FactorInit.DEFAULT));
+        roundTrip(resnet, FactorizationSpec.ratio(0.5).withScheme(ConvScheme.TT).withInit(FactorInit.DEFAULT));
         roundTrip(resnet, FactorizationSpec.budget(0.3));
     }
 

@@ -155,18 +155,4 @@ class FrobeniusDecayTest {
         new FrobeniusDecay(0f, List.of(stub(List.of(p)))).apply();
         for (int i = 0; i < once.length; i++) assertEquals(before[i], u.grad()[i]);
     }
-
-    @Test
-    void weightDecayAddsLambdaTimesValues() {
-        Rng rng = new Rng(6);
-        Parameter w = new Parameter(Tensor.randn(rng, 1f, 3, 4), Parameter.Kind.FACTOR);
-        WeightDecay wd = new WeightDecay(0.5f, List.of(w));
-        wd.apply();
-        double sq = 0;
-        for (int i = 0; i < 12; i++) {
-            assertEquals(0.5f * w.value().data()[i], w.value().grad()[i], 1e-7);
-            sq += w.value().data()[i] * w.value().data()[i];
-        }
-        assertEquals(0.25 * sq, wd.penalty(), 1e-6);
-    }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fnl4j.autograd.Autograd;
+import org.fnl4j.data.Batch;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.LrSchedule;

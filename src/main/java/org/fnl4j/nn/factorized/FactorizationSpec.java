@@ -13,12 +13,10 @@ import java.util.Map;
  * <li>{@code ratio} — rank ratio s for every eligible layer (s &gt; 1: overcomplete); or
  * {@code budget} — target fraction of the dense model's parameters, for which {@link RankPolicy}
  * finds the ratio by binary search. Exactly one of them is set.</li>
- * <li>{@code scheme} — conv layout: {@code paper} (rows (out,kh) × cols (in,kw), default),
- * {@code channel} (out × (in,kh,kw)), {@code tucker} or {@code tt} (depthwise conv + tensor-
- * decomposed 1×1 conv, {@link TensorConv2d}). Linear layers are always U·Vᵀ.</li>
- * <li>{@code init} — {@code spectral} (SI from the layer's current dense weights: for a freshly
- * built model that is a sample of its standard init; for a trained one it is SVD compression) or
- * {@code default} (each factor initialized on its own).</li>
+ * <li>{@code scheme} — conv layout, a {@link ConvScheme} (default {@link ConvScheme#PAPER}).
+ * Linear layers are always U·Vᵀ.</li>
+ * <li>{@code init} — a {@link FactorInit}: {@link FactorInit#SPECTRAL} (SI, default) or
+ * {@link FactorInit#DEFAULT}.</li>
  * <li>{@code middle} — add the r×r middle factor M = I (deep U·M·Vᵀ form) to linear and conv
  * layers.</li>
  * <li>{@code excludeStem} / {@code excludeClassifier} (default true) — keep the first conv and the
@@ -26,7 +24,7 @@ import java.util.Map;
  * {@code attention} (default true) — replace multi-head attention by {@link FactorizedAttention}.</li>
  * </ul>
  */
-public record FactorizationSpec(Double ratio, Double budget, String scheme, String init, boolean middle,
+public record FactorizationSpec(Double ratio, Double budget, ConvScheme scheme, FactorInit init, boolean middle,
                                 boolean excludeStem, boolean excludeClassifier, List<String> exclude,
                                 boolean attention) {
 
@@ -41,36 +39,42 @@ public record FactorizationSpec(Double ratio, Double budget, String scheme, Stri
         if (budget != null && !(budget > 0 && budget <= 1)) {
             throw new IllegalArgumentException("FactorizationSpec: budget must be a fraction in (0, 1], got " + budget);
         }
-        if (!List.of("paper", "channel", "tucker", "tt").contains(scheme)) {
-            throw new IllegalArgumentException("FactorizationSpec: scheme must be paper, channel, tucker or tt, got '"
-                    + scheme + "'");
-        }
-        if (!List.of("default", "spectral").contains(init)) {
-            throw new IllegalArgumentException("FactorizationSpec: init must be default or spectral, got '" + init + "'");
+        if (scheme == null || init == null) {
+            throw new IllegalArgumentException("FactorizationSpec: scheme and init must be given, got scheme=" + scheme
+                    + " init=" + init);
         }
         exclude = List.copyOf(exclude == null ? List.of() : exclude);
     }
 
     /** Ratio s, paper scheme, spectral init, no middle factor, stem and classifier excluded. */
     public static FactorizationSpec ratio(double s) {
-        return new FactorizationSpec(s, null, "paper", "spectral", false, true, true, List.of(), true);
+        return new FactorizationSpec(s, null, ConvScheme.PAPER, FactorInit.SPECTRAL, false, true, true, List.of(), true);
     }
 
     /** A parameter budget (fraction of the dense model), otherwise as {@link #ratio(double)}. */
     public static FactorizationSpec budget(double fraction) {
-        return new FactorizationSpec(null, fraction, "paper", "spectral", false, true, true, List.of(), true);
+        return new FactorizationSpec(null, fraction, ConvScheme.PAPER, FactorInit.SPECTRAL, false, true, true, List.of(),
+                true);
     }
 
     public FactorizationSpec withRatio(double s) {
         return new FactorizationSpec(s, null, scheme, init, middle, excludeStem, excludeClassifier, exclude, attention);
     }
 
-    public FactorizationSpec withScheme(String s) {
+    public FactorizationSpec withScheme(ConvScheme s) {
         return new FactorizationSpec(ratio, budget, s, init, middle, excludeStem, excludeClassifier, exclude, attention);
     }
 
-    public FactorizationSpec withInit(String i) {
+    public FactorizationSpec withInit(FactorInit i) {
         return new FactorizationSpec(ratio, budget, scheme, i, middle, excludeStem, excludeClassifier, exclude, attention);
+    }
+
+    /**
+     * @deprecated for the JMH benchmarks until they pass a {@link FactorInit}; use {@link #withInit(FactorInit)}
+     */
+    @Deprecated(forRemoval = true)
+    public FactorizationSpec withInit(String id) {
+        return withInit(FactorInit.of(id));
     }
 
     public FactorizationSpec withMiddle(boolean m) {
@@ -85,9 +89,9 @@ public record FactorizationSpec(Double ratio, Double budget, String scheme, Stri
         return new FactorizationSpec(ratio, budget, scheme, init, middle, excludeStem, excludeClassifier, exclude, a);
     }
 
-    /** @return true for init "spectral". */
+    /** @return true for {@link FactorInit#SPECTRAL}. */
     public boolean spectral() {
-        return init.equals("spectral");
+        return init == FactorInit.SPECTRAL;
     }
 
     /** @return the JSON form: only String, Double, Boolean and List values; absent ratio/budget left out. */
@@ -95,8 +99,8 @@ public record FactorizationSpec(Double ratio, Double budget, String scheme, Stri
         Map<String, Object> m = new LinkedHashMap<>();
         if (ratio != null) m.put("ratio", ratio);
         if (budget != null) m.put("budget", budget);
-        m.put("scheme", scheme);
-        m.put("init", init);
+        m.put("scheme", scheme.id());
+        m.put("init", init.id());
         m.put("middle", middle);
         m.put("excludeStem", excludeStem);
         m.put("excludeClassifier", excludeClassifier);
@@ -131,8 +135,15 @@ public record FactorizationSpec(Double ratio, Double budget, String scheme, Stri
                 ex.add(s);
             }
         }
-        return new FactorizationSpec(number(m, "ratio"), number(m, "budget"), string(m, "scheme", "paper"),
-                string(m, "init", "spectral"), bool(m, "middle", false), bool(m, "excludeStem", true),
+        ConvScheme scheme;
+        FactorInit init;
+        try {
+            scheme = ConvScheme.of(string(m, "scheme", "paper"));
+            init = FactorInit.of(string(m, "init", "spectral"));
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("FactorizationSpec.fromMap: " + bad.getMessage(), bad);
+        }
+        return new FactorizationSpec(number(m, "ratio"), number(m, "budget"), scheme, init, bool(m, "middle", false), bool(m, "excludeStem", true),
                 bool(m, "excludeClassifier", true), ex, bool(m, "attention", true));
     }
 

@@ -58,10 +58,10 @@ public final class Factorize {
      */
     public static Module svdCompress(Module trainedDense, FactorizationSpec spec) {
         if (RankPolicy.isTensorScheme(spec)) {
-            throw new IllegalArgumentException("Factorize.svdCompress: scheme '" + spec.scheme() + "' replaces a conv by a "
+            throw new IllegalArgumentException("Factorize.svdCompress: scheme '" + spec.scheme().id() + "' replaces a conv by a "
                     + "depthwise-separable one and cannot compress trained kernels; use paper or channel");
         }
-        return apply(trainedDense, spec.withInit("spectral"), new Rng(0));
+        return apply(trainedDense, spec.withInit(FactorInit.SPECTRAL), new Rng(0));
     }
 
     /** Builds the factorized counterpart of one dense layer at ratio s. */

@@ -68,7 +68,7 @@ public final class RankPolicy {
     }
 
     static boolean isTensorScheme(FactorizationSpec spec) {
-        return spec.scheme().equals("tucker") || spec.scheme().equals("tt");
+        return spec.scheme().isTensor();
     }
 
     /** True when some proper ancestor of {@code path} is a multi-head attention layer. */
@@ -119,11 +119,11 @@ public final class RankPolicy {
     }
 
     static FactorizedConv2d.Scheme convScheme(FactorizationSpec spec) {
-        return spec.scheme().equals("channel") ? FactorizedConv2d.Scheme.CHANNEL : FactorizedConv2d.Scheme.PAPER;
+        return spec.scheme().matrixLayout();
     }
 
     static TensorConv2d.Format tensorFormat(FactorizationSpec spec) {
-        return spec.scheme().equals("tt") ? TensorConv2d.Format.TT : TensorConv2d.Format.TUCKER;
+        return spec.scheme().tensorFormat();
     }
 
     /** @return the parameter count of {@code layer} once factorized at ratio s under {@code spec}. */

@@ -59,7 +59,7 @@ class FactorizeTest {
         Map<String, Module> eligible = RankPolicy.eligible(m, spec);
         assertEquals(18, eligible.size(), "all 18 block convs; stem and classifier stay dense");
         assertTrue(!eligible.containsKey("conv1") && !eligible.containsKey("linear"));
-        Factorize.apply(m, spec.withInit("default"), new Rng(2));
+        Factorize.apply(m, spec.withInit(FactorInit.DEFAULT), new Rng(2));
         assertEquals(63_850, m.parameterCount());
         int[] ranks = Factorize.layers(m).values().stream().mapToInt(Factorized::rank).distinct().toArray();
         assertEquals(List.of(5, 11, 21), java.util.Arrays.stream(ranks).boxed().toList());
@@ -68,7 +68,7 @@ class FactorizeTest {
 
     @Test
     void collapseOfFullRankFactorizationPredictsLikeTheDenseModel() {
-        for (String scheme : List.of("paper", "channel")) {
+        for (ConvScheme scheme : List.of(ConvScheme.PAPER, ConvScheme.CHANNEL)) {
             Module m = slimResnet20(12, 4);
             Tensor x = Tensor.randn(new Rng(5), 1f, 2, 1, 12, 12);
             Tensor before = eval(m, x);
@@ -84,7 +84,7 @@ class FactorizeTest {
     @Test
     void collapseIsExactForDeepOvercompleteAndDefaultInit() {
         Module m = slimResnet20(10, 7);
-        Factorize.apply(m, FactorizationSpec.ratio(2.0).withInit("default").withMiddle(true), new Rng(8));
+        Factorize.apply(m, FactorizationSpec.ratio(2.0).withInit(FactorInit.DEFAULT).withMiddle(true), new Rng(8));
         Tensor x = Tensor.randn(new Rng(9), 1f, 2, 1, 10, 10);
         Tensor fact = eval(m, x);
         Factorize.collapse(m);
@@ -118,7 +118,7 @@ class FactorizeTest {
         Module m = slimResnet20(8, 12);
         Conv2d conv = (Conv2d) m.namedModules().get("layer2.1.conv1");
         float[] w = conv.weight().value().toArray();
-        Factorize.svdCompress(m, FactorizationSpec.ratio(0.25).withInit("default"));
+        Factorize.svdCompress(m, FactorizationSpec.ratio(0.25).withInit(FactorInit.DEFAULT));
         FactorizedConv2d f = (FactorizedConv2d) m.namedModules().get("layer2.1.conv1");
         float[] mat = f.toMatrix(w);
         float[] prod = f.toMatrix(f.product().data());
@@ -128,13 +128,13 @@ class FactorizeTest {
         for (int i = 0; i < mat.length; i++) err += Math.pow(mat[i] - prod[i], 2);
         assertEquals(Math.sqrt(tail), Math.sqrt(err), 1e-4 * Math.sqrt(tail) + 1e-6);
         assertThrows(IllegalArgumentException.class,
-                () -> Factorize.svdCompress(resnet20(1, 8, 1), FactorizationSpec.ratio(0.5).withScheme("tucker")));
+                () -> Factorize.svdCompress(resnet20(1, 8, 1), FactorizationSpec.ratio(0.5).withScheme(ConvScheme.TUCKER)));
     }
 
     @Test
     void budgetSearchHitsTheLargestRatioWithinBudget() {
         Module m = resnet20(3, 32, 13);
-        FactorizationSpec spec = FactorizationSpec.budget(0.10).withInit("default");
+        FactorizationSpec spec = FactorizationSpec.budget(0.10).withInit(FactorInit.DEFAULT);
         double s = RankPolicy.resolveRatio(m, spec);
         long dense = m.parameterCount();
         assertTrue(RankPolicy.modelCount(m, spec, s) <= 0.10 * dense);
@@ -147,12 +147,12 @@ class FactorizeTest {
 
     @Test
     void tensorSchemesReplaceConvsAndCountParameters() {
-        for (String scheme : List.of("tucker", "tt")) {
+        for (ConvScheme scheme : List.of(ConvScheme.TUCKER, ConvScheme.TT)) {
             Module m = slimResnet20(8, 14);
             FactorizationSpec spec = FactorizationSpec.ratio(0.5).withScheme(scheme);
             long predicted = RankPolicy.modelCount(m, spec, 0.5);
             Factorize.apply(m, spec, new Rng(15));
-            assertEquals(predicted, m.parameterCount(), scheme);
+            assertEquals(predicted, m.parameterCount(), scheme.id());
             assertInstanceOf(TensorConv2d.class, m.namedModules().get("layer1.0.conv1"));
             Tensor x = Tensor.randn(new Rng(16), 1f, 2, 1, 8, 8);
             Tensor y = eval(m, x);
@@ -168,16 +168,16 @@ class FactorizeTest {
         Map<String, Module> e = RankPolicy.eligible(m, spec);
         assertTrue(e.containsKey("conv1") && e.containsKey("linear") && !e.containsKey("layer3.2.conv2"));
         assertEquals(spec, FactorizationSpec.fromMap(spec.toMap()));
-        FactorizationSpec b = FactorizationSpec.budget(0.05).withScheme("channel").withMiddle(true);
+        FactorizationSpec b = FactorizationSpec.budget(0.05).withScheme(ConvScheme.CHANNEL).withMiddle(true);
         assertEquals(b, FactorizationSpec.fromMap(b.toMap()));
         assertThrows(IllegalArgumentException.class, () -> FactorizationSpec.fromMap(Map.of("ratio", 0.1, "sheme", "x")));
-        assertThrows(IllegalArgumentException.class, () -> FactorizationSpec.ratio(0.1).withScheme("svd"));
+        assertThrows(IllegalArgumentException.class, () -> ConvScheme.of("svd"));
     }
 
     @Test
     void decayArmsSplitFactorsFromTheRest() {
         Module m = slimResnet20(8, 18);
-        Factorize.apply(m, FactorizationSpec.ratio(0.2).withInit("default"), new Rng(19));
+        Factorize.apply(m, FactorizationSpec.ratio(0.2).withInit(FactorInit.DEFAULT), new Rng(19));
         DecayArms.Setup wd = DecayArms.of(m, DecayArms.Mode.WEIGHT_DECAY, 0.1f, 1e-4f, DecayKind.COUPLED_L2);
         assertEquals(1, wd.groups().size());
         assertEquals(1e-4f, wd.groups().get(0).weightDecay());
@@ -199,7 +199,7 @@ class FactorizeTest {
     void linearModelsFactorizeHiddenLayersOnly() {
         Module mlp = Models.build(ModelSpec.of("mlp", "inChannels", 1, "height", 4, "width", 4, "hidden", List.of(12, 10)),
                 new Rng(20));
-        Factorize.apply(mlp, FactorizationSpec.ratio(0.5).withInit("default"), new Rng(21));
+        Factorize.apply(mlp, FactorizationSpec.ratio(0.5).withInit(FactorInit.DEFAULT), new Rng(21));
         long lin = mlp.namedModules().values().stream().filter(x -> x instanceof Linear).count();
         assertEquals(1, lin, "the classifier stays dense");
         assertEquals(2, Factorize.layers(mlp).size());

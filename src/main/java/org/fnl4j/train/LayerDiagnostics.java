@@ -1,4 +1,4 @@
-package org.fnl4j.cli;
+package org.fnl4j.train;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +15,11 @@ import org.fnl4j.tensor.Tensor;
  * for factorized layers and ‖W‖_F for dense ones, the effective step size η/‖W‖²_F, and the
  * singular-value spectra.
  */
-final class Diagnostics {
-    private Diagnostics() {}
+public final class LayerDiagnostics {
+    private LayerDiagnostics() {}
 
     /** @return {layer: {"fro": ‖W‖_F, "eta_eff": lr / ‖W‖²_F, "factorized": bool}} for every weight layer. */
-    static Map<String, Object> layerStats(Module model, double lr) {
+    public static Map<String, Object> layerStats(Module model, double lr) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : weights(model).entrySet()) {
             double sq = 0;
@@ -37,7 +37,7 @@ final class Diagnostics {
     }
 
     /** @return {layer: [singular values, descending]} of every weight layer's matrix form (out × rest). */
-    static Map<String, Object> spectra(Module model) {
+    public static Map<String, Object> spectra(Module model) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
             if (e.getValue() instanceof Factorized f) {
@@ -58,7 +58,7 @@ final class Diagnostics {
      * @return the effective weight of every layer by module name: the factor product of factorized
      *         layers, the WEIGHT parameter (≥ 2-d) of the others
      */
-    static Map<String, Tensor> weights(Module model) {
+    public static Map<String, Tensor> weights(Module model) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         List<String> factorizedPrefixes = new ArrayList<>();
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {

@@ -2,9 +2,9 @@ package org.fnl4j.data;
 
 /**
  * An in-memory dataset of float examples: example i is {@code x[i·E .. (i+1)·E)} with
- * E = product of the example shape. For synthetic problems and tests.
+ * E = product of the example shape. Synthetic data for the tests.
  */
-public final class ArrayDataset extends InMemoryDataset {
+final class ArrayDataset extends InMemoryDataset {
     private final float[] x;
 
     /**
@@ -13,7 +13,7 @@ public final class ArrayDataset extends InMemoryDataset {
      * @param shape  example shape
      * @throws IllegalArgumentException when the lengths disagree or a label is out of range
      */
-    public ArrayDataset(String name, float[] x, int[] labels, int[] shape, int numClasses) {
+    ArrayDataset(String name, float[] x, int[] labels, int[] shape, int numClasses) {
         super(name, x.length, labels, shape, numClasses);
         this.x = x;
     }

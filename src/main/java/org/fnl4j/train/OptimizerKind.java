@@ -1,0 +1,44 @@
+package org.fnl4j.train;
+
+import java.util.List;
+import org.fnl4j.optim.AdamW;
+import org.fnl4j.optim.DecayKind;
+import org.fnl4j.optim.Optimizer;
+import org.fnl4j.optim.ParamGroup;
+import org.fnl4j.optim.Sgd;
+
+/** The optimizer of a run. {@link #id()} is the name in run.json and the {@code --optimizer} flag. */
+public enum OptimizerKind {
+    /** SGD with Nesterov momentum 0.9, L2 decay added to the gradient. */
+    SGD("sgd"),
+    /** SGD with plain (heavy-ball) momentum 0.9, L2 decay added to the gradient. */
+    MOMENTUM("momentum"),
+    /** AdamW with decoupled weight decay. */
+    ADAMW("adamw");
+
+    private final String id;
+
+    OptimizerKind(String id) {
+        this.id = id;
+    }
+
+    /** @return "sgd", "momentum" or "adamw". */
+    public String id() {
+        return id;
+    }
+
+    /** @return how this optimizer applies weight decay: decoupled for AdamW, as an L2 gradient term for SGD. */
+    public DecayKind decayKind() {
+        return this == ADAMW ? DecayKind.DECOUPLED : DecayKind.COUPLED_L2;
+    }
+
+    /** @return a new optimizer over {@code groups}. */
+    public Optimizer create(List<ParamGroup> groups) {
+        return this == ADAMW ? new AdamW(groups) : new Sgd(groups, 0.9f, this == SGD);
+    }
+
+    /** @throws IllegalArgumentException naming the accepted values */
+    public static OptimizerKind of(String id) {
+        return Choices.of(OptimizerKind.class, id, OptimizerKind::id, "optimizer");
+    }
+}

@@ -1,0 +1,75 @@
+package org.fnl4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules (README, "Packages"), read from the import lines and class references of
+ * {@code src/main/java}: only {@code kernel.simd} imports the Vector API and only {@code linalg}
+ * EJML; nothing imports {@code cli}; only {@code cli} imports the console pieces of {@code train};
+ * and no {@code fnl} command refers to another command.
+ */
+class LayeringTest {
+    static final Path MAIN = Path.of("src/main/java/org/fnl4j");
+
+    record Source(String pkg, String name, String text) {}
+
+    static List<Source> sources() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            return files.filter(p -> p.toString().endsWith(".java")).map(p -> {
+                try {
+                    String pkg = MAIN.relativize(p.getParent()).toString().replace('/', '.');
+                    return new Source(pkg, p.getFileName().toString().replace(".java", ""), Files.readString(p));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    /** @return "pkg.Class imports X" for every source outside {@code allowed} whose text matches {@code pattern}. */
+    static List<String> offenders(List<Source> all, String pattern, String allowedPackage) {
+        Pattern p = Pattern.compile(pattern, Pattern.MULTILINE);
+        List<String> out = new ArrayList<>();
+        for (Source s : all) {
+            if (s.pkg().equals(allowedPackage)) continue;
+            Matcher m = p.matcher(s.text());
+            if (m.find()) out.add(s.pkg() + "." + s.name() + ": " + m.group());
+        }
+        return out;
+    }
+
+    @Test
+    void importsPointTheWayTheArchitectureSays() throws IOException {
+        List<Source> all = sources();
+        assertEquals(List.of(), offenders(all, "^import jdk\\.incubator\\.vector.*;", "kernel.simd"));
+        assertEquals(List.of(), offenders(all, "^import org\\.ejml.*;", "linalg"));
+        assertEquals(List.of(), offenders(all, "^import org\\.fnl4j\\.cli\\..*;", "cli"));
+        assertEquals(List.of(), offenders(all, "^import org\\.fnl4j\\.train\\.ProgressBar;", "cli"));
+    }
+
+    @Test
+    void noCommandCallsAnotherCommand() throws IOException {
+        List<Source> commands = sources().stream().filter(s -> s.pkg().equals("cli") && s.name().endsWith("Command")
+                && !s.name().equals("Command")).toList();
+        List<String> out = new ArrayList<>();
+        for (Source s : commands) {
+            for (Source other : commands) {
+                if (other != s && Pattern.compile("\\b" + other.name() + "\\b").matcher(s.text()).find()) {
+                    out.add(s.name() + " refers to " + other.name());
+                }
+            }
+        }
+        assertEquals(List.of(), out);
+    }
+}
