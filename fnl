@@ -72,18 +72,45 @@ if [ -n "$stale" ]; then
   jar="$(ls "$here"/target/fnl4j-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1)"
 fi
 
-# Training allocates every activation and gradient afresh each step: a parallel collector with a
-# large, pre-touched young generation makes that nearly free (G1, the default, spent half of a
-# ResNet-20 step in page faults and humongous-region bookkeeping). FNL_JAVA_OPTS comes last, so
-# it overrides any of these.
-jvm_defaults="-XX:+UseParallelGC -Xmn1536m -Xms2g -XX:+AlwaysPreTouch"
+# Training allocates its activations and gradients afresh every step: a parallel collector with a
+# young generation that holds a few steps' worth, pre-touched, makes that nearly free (G1, the
+# default, spends much of a ResNet-20 step on humongous allocations). The heap is capped so that the
+# old generation is collected before it grows: dense ResNet-20 on the full Fashion-MNIST peaks at
+# about 1.4 GB of resident memory. Larger models need more: FNL_JAVA_OPTS comes last, so e.g.
+# FNL_JAVA_OPTS="-Xmx4g -Xmn2g" overrides these.
+jvm_defaults="-XX:+UseParallelGC -Xms1200m -Xmx1200m -Xmn640m -XX:+AlwaysPreTouch"
 # Compiled code and loops start on 64-byte boundaries where the JVM allows it: with the default
 # 32/16, about half of all fresh JVMs ran the GEMM micro-kernel at ~165 instead of ~200 GFLOP/s on
-# this machine (jmh/README.md, session 4). JDK 25 accepts the flags; on JDK 17 CodeEntryAlignment
+# this machine (CHANGELOG.md). JDK 25 accepts the flags; on JDK 17 CodeEntryAlignment
 # is a debug-build flag, the probe below fails and they are left out.
 code_alignment="-XX:+UnlockExperimentalVMOptions -XX:CodeEntryAlignment=64 -XX:OptoLoopAlignment=64"
 if "$JAVA_HOME/bin/java" $code_alignment -version >/dev/null 2>&1; then
   jvm_defaults="$jvm_defaults $code_alignment"
 fi
-exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector $jvm_defaults ${FNL_JAVA_OPTS:-} \
-  -Dfnl4j.home="$here" -cp "$jar:$here/target/lib/*" org.fnl4j.cli.Main "$@"
+# Every JVM started with an incubator module prints "WARNING: Using incubator modules:
+# jdk.incubator.vector" on stderr at boot, and no option turns it off. Drop exactly that line (it
+# comes before anything fnl prints) and pass everything else through unchanged and unbuffered
+# (progress bars rewrite their line with \r). The filter ignores Ctrl-C and TERM so that it still
+# shows what the JVM prints while it stops. FNL_JVM_WARNINGS=1 keeps the line.
+drop_incubator_warning() {
+  trap '' INT TERM
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ "$line" = "WARNING: Using incubator modules: jdk.incubator.vector" ] && break
+    printf '%s\n' "$line"
+  done
+  exec cat
+}
+cmd=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector $jvm_defaults ${FNL_JAVA_OPTS:-}
+  -Dfnl4j.home="$here" -cp "$jar:$here/target/lib/*" org.fnl4j.cli.Main "$@")
+if [ -n "${FNL_JVM_WARNINGS:-}" ]; then
+  exec "${cmd[@]}"
+fi
+exec 3> >(drop_incubator_warning >&2)
+filter=$!
+set +e
+"${cmd[@]}" 2>&3   # in the foreground, as before: same stdin, terminal and Ctrl-C
+rc=$?
+exec 3>&-          # the filter sees end-of-file once the JVM has exited ...
+wait "$filter"     # ... and prints its last lines before the shell prompt returns
+exit $rc

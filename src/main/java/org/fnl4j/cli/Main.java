@@ -93,8 +93,9 @@ public final class Main {
             // The library's own validation messages name the argument and what was expected.
             return fail(err, debug, e, "fnl " + cmd.name() + ": " + e.getMessage(), EXIT_ERROR);
         } catch (OutOfMemoryError e) {
-            return fail(err, debug, e, "fnl " + cmd.name() + ": out of memory (" + e.getMessage() + "); use a smaller --batch "
-                    + "or give Java more heap with FNL_JAVA_OPTS=-Xmx8g", EXIT_ERROR);
+            return fail(err, debug, e, "fnl " + cmd.name() + ": out of memory (" + e.getMessage() + ") with a heap of at most "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB; use a smaller --batch or give Java more heap, "
+                    + "e.g. FNL_JAVA_OPTS=\"-Xmx4g -Xmn2g\" ./fnl ...", EXIT_ERROR);
         } catch (Exception | Error e) {
             return fail(err, debug, e, "fnl " + cmd.name() + ": internal error: " + e
                     + (debug ? "" : " (run again with --debug for the stack trace)"), EXIT_ERROR);

@@ -1,15 +1,15 @@
 package org.fnl4j.bench;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.fnl4j.autograd.Autograd;
-import org.fnl4j.models.ModelSpec;
+import org.fnl4j.data.Batch;
+import org.fnl4j.models.Architecture;
 import org.fnl4j.models.Models;
-import org.fnl4j.models.TransformerLM;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.FactorizationSpec;
 import org.fnl4j.nn.factorized.Factorize;
-import org.fnl4j.ops.Losses;
-import org.fnl4j.ops.Shapes;
 import org.fnl4j.optim.DecayKind;
 import org.fnl4j.optim.Optimizer;
 import org.fnl4j.optim.Sgd;
@@ -17,6 +17,12 @@ import org.fnl4j.regularize.DecayArms;
 import org.fnl4j.regularize.Regularizer;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
+import org.fnl4j.train.BatchSource;
+import org.fnl4j.train.DataRef;
+import org.fnl4j.train.Objective;
+import org.fnl4j.train.Objectives;
+import org.fnl4j.train.Recipe;
+import org.fnl4j.train.RunData;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -29,9 +35,13 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One full training step (forward, cross-entropy, backward, regularizer, SGD with momentum and
- * weight decay) of the models in the README's throughput table, at batch 128 on 1×28×28 inputs
- * (the Transformer LM: 128 sequences of 64 tokens, vocabulary 80). Time per step; items/s is
- * {@code batch / time} (tokens/s: {@code 128·64 / time}).
+ * weight decay) of the models in the README's throughput table, at batch 128, each step on the
+ * next fresh batch of real data: shuffled, augmented (crop + flip) batches of the Fashion-MNIST
+ * subset shipped in {@code datasets/} for the image models, random windows of the shipped King James
+ * text for the Transformer LM (128 sequences of 64 characters). One batch repeated would be
+ * memorized, and training on it is not training on data. Time per step; items/s is
+ * {@code batch / time} (tokens/s: {@code 128·64 / time}). Run from the repository root, so that
+ * {@code datasets/} is found.
  *
  * <ul>
  * <li>{@code resnet20}: dense ResNet-20, weight decay 1e-4.
@@ -41,10 +51,10 @@ import org.openjdk.jmh.annotations.State;
  * <li>{@code transformer}: 2 layers, d_model 128, 4 heads, context 64, pre-LN.
  * </ul>
  *
- * Compare with {@code bench/pytorch_peer.py} run in the same minutes.
+ * The side-by-side comparison with PyTorch is {@code bench/side_by_side.sh}.
  */
 @State(Scope.Benchmark)
-@org.openjdk.jmh.annotations.Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "-Xmn1536m", "-Xms2g", "-XX:+AlwaysPreTouch"})
+@org.openjdk.jmh.annotations.Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g", "-Xmn640m", "-XX:+AlwaysPreTouch"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ModelStepBench {
@@ -55,62 +65,49 @@ public class ModelStepBench {
     public int threads;
 
     private static final int BATCH = 128;
-    private static final int VOCAB = 80;
     private static final int CONTEXT = 64;
 
     private Module net;
     private Optimizer optimizer;
     private Regularizer regularizer;
-    private Tensor images;
-    private int[] labels;
-    private int[] tokens;
-    private int[] targets;
+    private Objective objective;
+    private BatchSource batches;
+    private long next;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws IOException {
         Threads.set(threads);
         Rng rng = new Rng(42);
-        ModelSpec spec;
-        switch (model) {
-            case "resnet20", "resnet20-lowrank" ->
-                    spec = ModelSpec.of("resnet20", "inChannels", 1, "height", 28, "width", 28, "numClasses", 10);
-            case "mlp" -> spec = ModelSpec.of("mlp", "inChannels", 1, "height", 28, "width", 28, "numClasses", 10);
-            case "transformer" -> spec = ModelSpec.of("transformer", "vocab", VOCAB, "context", CONTEXT);
+        Architecture arch = switch (model) {
+            case "resnet20", "resnet20-lowrank" -> Architecture.RESNET20;
+            case "mlp" -> Architecture.MLP;
+            case "transformer" -> Architecture.TRANSFORMER;
             default -> throw new IllegalArgumentException("unknown model " + model);
-        }
-        net = Models.build(spec, rng);
+        };
+        Recipe recipe = Recipe.builder().model(arch).data(arch.takesTokens() ? DataRef.text() : DataRef.fashionMnist())
+                .batch(BATCH).context(CONTEXT).dense().build();
+        RunData data = RunData.load(recipe);
+        batches = data.train();
+        net = Models.build(data.modelSpec(arch, 1, CONTEXT), rng);
         DecayArms.Mode decay = DecayArms.Mode.WEIGHT_DECAY;
         if (model.equals("resnet20-lowrank")) {
-            net = Factorize.apply(net, FactorizationSpec.ratio(0.111).withInit("spectral"), rng);
+            net = Factorize.apply(net, FactorizationSpec.ratio(0.111).withInit(FactorInit.SPECTRAL), rng);
             decay = DecayArms.Mode.FROBENIUS_DECAY;
         }
         DecayArms.Setup setup = DecayArms.of(net, decay, 0.05f, 1e-4f, DecayKind.COUPLED_L2);
         optimizer = new Sgd(setup.groups(), 0.9f, false);
         regularizer = setup.regularizer();
+        objective = Objectives.crossEntropy(0f);
         net.train(true);
-        images = Tensor.randn(rng, 1f, BATCH, 1, 28, 28);
-        labels = new int[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            labels[i] = rng.nextInt(10);
-        }
-        tokens = new int[BATCH * CONTEXT];
-        targets = new int[BATCH * CONTEXT];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = rng.nextInt(VOCAB);
-            targets[i] = rng.nextInt(VOCAB);
-        }
     }
 
     @Benchmark
     public float step() {
+        int perEpoch = batches.batchesPerEpoch();
+        Batch batch = batches.batch((int) (next / perEpoch), (int) (next % perEpoch));
+        next++;
         optimizer.zeroGrad();
-        Tensor loss;
-        if (net instanceof TransformerLM lm) {
-            Tensor logits = lm.forward(tokens, BATCH, CONTEXT);
-            loss = Losses.crossEntropy(Shapes.reshape(logits, BATCH * CONTEXT, VOCAB), targets, 0f);
-        } else {
-            loss = Losses.crossEntropy(net.forward(images), labels, 0f);
-        }
+        Tensor loss = objective.loss(net.forward(batch.inputs()), batch);
         Autograd.backward(loss);
         regularizer.apply();
         optimizer.step();

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
  * Optimizer update kernels over one parameter of n = 401,408 floats (784 × 512, the MLP's first
  * layer), single thread: the SIMD twin against the scalar twin in the same JVM (impl=simd needs
  * --add-modules jdk.incubator.vector, which the benchmark jar's JVM gets from the JMH fork
- * arguments). The {@code oldLoop...} benchmarks are the loops Sgd and WeightDecay ran before
+ * arguments). The {@code oldLoop...} benchmarks are the loops Sgd and the weight-decay hook ran before
  * {@link ParamUpdate} (weights at a run-time offset, gradient at 0), kept as the baseline the
  * kernels replaced; they do not depend on {@code impl}.
  *
@@ -98,7 +98,7 @@ public class ParamUpdateBench {
         return d.w[0];
     }
 
-    /** WeightDecay's g += λ·θ. */
+    /** Coupled weight decay's g += λ·θ. */
     @Benchmark
     public float addDecay(Data d, Impl k) {
         k.k.addDecay(d.w, d.off, d.g, 0, d.n, L2);
@@ -121,7 +121,7 @@ public class ParamUpdateBench {
         return w[0];
     }
 
-    /** WeightDecay.apply's loop before ParamUpdate. */
+    /** The weight-decay hook's loop before ParamUpdate. */
     @Benchmark
     public float oldLoopDecay(Data s) {
         float[] d = s.w, g = s.g;

@@ -10,7 +10,7 @@ package org.fnl4j.bench;
 public final class StepLoop {
     private StepLoop() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         ModelStepBench b = new ModelStepBench();
         b.model = args.length > 0 ? args[0] : "mlp";
         b.threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;

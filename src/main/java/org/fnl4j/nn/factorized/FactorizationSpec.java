@@ -69,14 +69,6 @@ public record FactorizationSpec(Double ratio, Double budget, ConvScheme scheme, 
         return new FactorizationSpec(ratio, budget, scheme, i, middle, excludeStem, excludeClassifier, exclude, attention);
     }
 
-    /**
-     * @deprecated for the JMH benchmarks until they pass a {@link FactorInit}; use {@link #withInit(FactorInit)}
-     */
-    @Deprecated(forRemoval = true)
-    public FactorizationSpec withInit(String id) {
-        return withInit(FactorInit.of(id));
-    }
-
     public FactorizationSpec withMiddle(boolean m) {
         return new FactorizationSpec(ratio, budget, scheme, init, m, excludeStem, excludeClassifier, exclude, attention);
     }
