@@ -38,15 +38,24 @@ public interface ConvKernel {
     void weightBlock(int qVectors, float[] dy, int dyOff, int ldd, float[] src, int srcOff,
                      int[] offs, int kOff, float[] acc, int accOff);
 
-    /** Taps per tile of {@link #weightTile}; equal to {@link #NR}, so tap tables padded to NR fit. */
-    int TAPS = NR;
     /** Most vectors of output channels per tile of {@link #weightTile}. */
     int MAX_CHANNEL_VECTORS = 4;
+    /** Tap tables of {@link #weightTile} are padded to a multiple of this (every {@link #tapsPerTile}). */
+    int TAP_ROUND = 12;
+
+    /**
+     * Taps per tile of {@link #weightTile}: 4 with 4 channel vectors (16 accumulators), else 6 (at
+     * most 18). With 24 accumulators C2 ran out of vector registers in some JVMs and spilled,
+     * which made the 64-channel tile 3× slower.
+     */
+    static int tapsPerTile(int channelVectors) {
+        return channelVectors == 4 ? 4 : 6;
+    }
 
     /**
      * The channel-vectorized weight-gradient tile: vectors run over output channels, so every
      * accumulator holds finished sums (no lane partials) and stays in a register for a whole image.
-     * For t &lt; {@link #TAPS} and c &lt; channelVectors·lanes, accumulates
+     * For t &lt; {@link #tapsPerTile}(channelVectors) and c &lt; channelVectors·lanes, accumulates
      * <pre>
      * acc[accOff + t*lda + c] += sum over i &lt; rows, j &lt; cols (in that order) of
      *     dyT[dyOff + (i*cols + j)*ldd + c] * src[srcOff + offs[tOff + t] + i*ws + j]

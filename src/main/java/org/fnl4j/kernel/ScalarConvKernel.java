@@ -58,7 +58,7 @@ public final class ScalarConvKernel implements ConvKernel {
     public void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
                            float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda) {
         int width = channelVectors * LANES;
-        for (int t = 0; t < TAPS; t++) {
+        for (int t = 0, taps = ConvKernel.tapsPerTile(channelVectors); t < taps; t++) {
             int s = srcOff + offs[tOff + t];
             int a = accOff + t * lda;
             for (int i = 0; i < rows; i++) {

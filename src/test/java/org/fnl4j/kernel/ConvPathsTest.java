@@ -177,7 +177,7 @@ class ConvPathsTest {
             for (int vectors = 1; vectors <= ConvKernel.MAX_CHANNEL_VECTORS; vectors++) {
                 Rng rng = new Rng(n * 10L + vectors);
                 int rows = n == 1021 ? 1 : n, cols = n, ws = cols + 2;
-                int[] offs = new int[ConvKernel.TAPS + 2];
+                int[] offs = new int[ConvKernel.tapsPerTile(vectors) + 2];
                 for (int t = 0; t < offs.length; t++) {
                     offs[t] = rng.nextInt(2 * ws + 3);
                 }
@@ -185,7 +185,7 @@ class ConvPathsTest {
                 float[] dyT = ConvTest.random((long) rows * cols * ldd + 3, rng);
                 float[] src = ConvTest.random((long) rows * ws + 3 * ws + 8, rng);
                 int lda = vectors * lanes + 1;
-                float[] a1 = ConvTest.random((long) (ConvKernel.TAPS + 2) * lda + 4, rng), a2 = a1.clone();
+                float[] a1 = ConvTest.random((long) (ConvKernel.tapsPerTile(vectors) + 2) * lda + 4, rng), a2 = a1.clone();
                 scalar.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a1, 4, lda);
                 simd.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a2, 4, lda);
                 assertArrayEquals(a1, a2, "weightTile size " + n + ", " + vectors + " channel vectors");

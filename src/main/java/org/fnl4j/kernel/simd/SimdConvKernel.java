@@ -446,20 +446,10 @@ public final class SimdConvKernel implements ConvKernel {
         FloatVector a31 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 1 * L);
         FloatVector a32 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 2 * L);
         FloatVector a33 = FloatVector.fromArray(S, acc, accOff + 3 * lda + 3 * L);
-        FloatVector a40 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 0 * L);
-        FloatVector a41 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 1 * L);
-        FloatVector a42 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 2 * L);
-        FloatVector a43 = FloatVector.fromArray(S, acc, accOff + 4 * lda + 3 * L);
-        FloatVector a50 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 0 * L);
-        FloatVector a51 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 1 * L);
-        FloatVector a52 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 2 * L);
-        FloatVector a53 = FloatVector.fromArray(S, acc, accOff + 5 * lda + 3 * L);
         int s0 = srcOff + offs[tOff + 0];
         int s1 = srcOff + offs[tOff + 1];
         int s2 = srcOff + offs[tOff + 2];
         int s3 = srcOff + offs[tOff + 3];
-        int s4 = srcOff + offs[tOff + 4];
-        int s5 = srcOff + offs[tOff + 5];
         for (int i = 0; i < rows; i++) {
             int q0 = i * ws;
             int d0 = dyOff + i * cols * ldd;
@@ -490,16 +480,6 @@ public final class SimdConvKernel implements ConvKernel {
                 a31 = y1.fma(b3, a31);
                 a32 = y2.fma(b3, a32);
                 a33 = y3.fma(b3, a33);
-                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
-                a40 = y0.fma(b4, a40);
-                a41 = y1.fma(b4, a41);
-                a42 = y2.fma(b4, a42);
-                a43 = y3.fma(b4, a43);
-                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
-                a50 = y0.fma(b5, a50);
-                a51 = y1.fma(b5, a51);
-                a52 = y2.fma(b5, a52);
-                a53 = y3.fma(b5, a53);
             }
         }
         a00.intoArray(acc, accOff + 0 * lda + 0 * L);
@@ -518,14 +498,6 @@ public final class SimdConvKernel implements ConvKernel {
         a31.intoArray(acc, accOff + 3 * lda + 1 * L);
         a32.intoArray(acc, accOff + 3 * lda + 2 * L);
         a33.intoArray(acc, accOff + 3 * lda + 3 * L);
-        a40.intoArray(acc, accOff + 4 * lda + 0 * L);
-        a41.intoArray(acc, accOff + 4 * lda + 1 * L);
-        a42.intoArray(acc, accOff + 4 * lda + 2 * L);
-        a43.intoArray(acc, accOff + 4 * lda + 3 * L);
-        a50.intoArray(acc, accOff + 5 * lda + 0 * L);
-        a51.intoArray(acc, accOff + 5 * lda + 1 * L);
-        a52.intoArray(acc, accOff + 5 * lda + 2 * L);
-        a53.intoArray(acc, accOff + 5 * lda + 3 * L);
     }
 
     private static void weightTile3(int rows, int cols, int ws, float[] dyT, int dyOff, int ldd, float[] src, int srcOff,
