@@ -416,6 +416,11 @@ public final class SimdConvKernel implements ConvKernel {
         c35.intoArray(acc, accOff + 23 * L);
     }
 
+    /*
+     * The weightTile loops run over the image's pixels as one loop (the row break is a branch):
+     * with a row loop inside a pixel-row loop, some JVMs compiled the tile 3-4× slower, depending on
+     * which shapes had run first.
+     */
     @Override
     public void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
                            float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda) {
@@ -450,36 +455,37 @@ public final class SimdConvKernel implements ConvKernel {
         int s1 = srcOff + offs[tOff + 1];
         int s2 = srcOff + offs[tOff + 2];
         int s3 = srcOff + offs[tOff + 3];
-        for (int i = 0; i < rows; i++) {
-            int q0 = i * ws;
-            int d0 = dyOff + i * cols * ldd;
-            for (int j = 0; j < cols; j++) {
-                int q = q0 + j;
-                int d = d0 + j * ldd;
-                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
-                FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
-                FloatVector y2 = FloatVector.fromArray(S, dyT, d + 2 * L);
-                FloatVector y3 = FloatVector.fromArray(S, dyT, d + 3 * L);
-                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
-                a00 = y0.fma(b0, a00);
-                a01 = y1.fma(b0, a01);
-                a02 = y2.fma(b0, a02);
-                a03 = y3.fma(b0, a03);
-                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
-                a10 = y0.fma(b1, a10);
-                a11 = y1.fma(b1, a11);
-                a12 = y2.fma(b1, a12);
-                a13 = y3.fma(b1, a13);
-                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
-                a20 = y0.fma(b2, a20);
-                a21 = y1.fma(b2, a21);
-                a22 = y2.fma(b2, a22);
-                a23 = y3.fma(b2, a23);
-                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
-                a30 = y0.fma(b3, a30);
-                a31 = y1.fma(b3, a31);
-                a32 = y2.fma(b3, a32);
-                a33 = y3.fma(b3, a33);
+        int pixels = rows * cols, q = 0, j = 0, rowSkip = ws - cols;
+        for (int p = 0; p < pixels; p++) {
+            int d = dyOff + p * ldd;
+            FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+            FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
+            FloatVector y2 = FloatVector.fromArray(S, dyT, d + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, dyT, d + 3 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = y0.fma(b0, a00);
+            a01 = y1.fma(b0, a01);
+            a02 = y2.fma(b0, a02);
+            a03 = y3.fma(b0, a03);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = y0.fma(b1, a10);
+            a11 = y1.fma(b1, a11);
+            a12 = y2.fma(b1, a12);
+            a13 = y3.fma(b1, a13);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = y0.fma(b2, a20);
+            a21 = y1.fma(b2, a21);
+            a22 = y2.fma(b2, a22);
+            a23 = y3.fma(b2, a23);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = y0.fma(b3, a30);
+            a31 = y1.fma(b3, a31);
+            a32 = y2.fma(b3, a32);
+            a33 = y3.fma(b3, a33);
+            q++;
+            if (++j == cols) {
+                j = 0;
+                q += rowSkip;
             }
         }
         a00.intoArray(acc, accOff + 0 * lda + 0 * L);
@@ -526,39 +532,40 @@ public final class SimdConvKernel implements ConvKernel {
         int s3 = srcOff + offs[tOff + 3];
         int s4 = srcOff + offs[tOff + 4];
         int s5 = srcOff + offs[tOff + 5];
-        for (int i = 0; i < rows; i++) {
-            int q0 = i * ws;
-            int d0 = dyOff + i * cols * ldd;
-            for (int j = 0; j < cols; j++) {
-                int q = q0 + j;
-                int d = d0 + j * ldd;
-                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
-                FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
-                FloatVector y2 = FloatVector.fromArray(S, dyT, d + 2 * L);
-                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
-                a00 = y0.fma(b0, a00);
-                a01 = y1.fma(b0, a01);
-                a02 = y2.fma(b0, a02);
-                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
-                a10 = y0.fma(b1, a10);
-                a11 = y1.fma(b1, a11);
-                a12 = y2.fma(b1, a12);
-                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
-                a20 = y0.fma(b2, a20);
-                a21 = y1.fma(b2, a21);
-                a22 = y2.fma(b2, a22);
-                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
-                a30 = y0.fma(b3, a30);
-                a31 = y1.fma(b3, a31);
-                a32 = y2.fma(b3, a32);
-                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
-                a40 = y0.fma(b4, a40);
-                a41 = y1.fma(b4, a41);
-                a42 = y2.fma(b4, a42);
-                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
-                a50 = y0.fma(b5, a50);
-                a51 = y1.fma(b5, a51);
-                a52 = y2.fma(b5, a52);
+        int pixels = rows * cols, q = 0, j = 0, rowSkip = ws - cols;
+        for (int p = 0; p < pixels; p++) {
+            int d = dyOff + p * ldd;
+            FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+            FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
+            FloatVector y2 = FloatVector.fromArray(S, dyT, d + 2 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = y0.fma(b0, a00);
+            a01 = y1.fma(b0, a01);
+            a02 = y2.fma(b0, a02);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = y0.fma(b1, a10);
+            a11 = y1.fma(b1, a11);
+            a12 = y2.fma(b1, a12);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = y0.fma(b2, a20);
+            a21 = y1.fma(b2, a21);
+            a22 = y2.fma(b2, a22);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = y0.fma(b3, a30);
+            a31 = y1.fma(b3, a31);
+            a32 = y2.fma(b3, a32);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = y0.fma(b4, a40);
+            a41 = y1.fma(b4, a41);
+            a42 = y2.fma(b4, a42);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = y0.fma(b5, a50);
+            a51 = y1.fma(b5, a51);
+            a52 = y2.fma(b5, a52);
+            q++;
+            if (++j == cols) {
+                j = 0;
+                q += rowSkip;
             }
         }
         a00.intoArray(acc, accOff + 0 * lda + 0 * L);
@@ -601,32 +608,33 @@ public final class SimdConvKernel implements ConvKernel {
         int s3 = srcOff + offs[tOff + 3];
         int s4 = srcOff + offs[tOff + 4];
         int s5 = srcOff + offs[tOff + 5];
-        for (int i = 0; i < rows; i++) {
-            int q0 = i * ws;
-            int d0 = dyOff + i * cols * ldd;
-            for (int j = 0; j < cols; j++) {
-                int q = q0 + j;
-                int d = d0 + j * ldd;
-                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
-                FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
-                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
-                a00 = y0.fma(b0, a00);
-                a01 = y1.fma(b0, a01);
-                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
-                a10 = y0.fma(b1, a10);
-                a11 = y1.fma(b1, a11);
-                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
-                a20 = y0.fma(b2, a20);
-                a21 = y1.fma(b2, a21);
-                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
-                a30 = y0.fma(b3, a30);
-                a31 = y1.fma(b3, a31);
-                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
-                a40 = y0.fma(b4, a40);
-                a41 = y1.fma(b4, a41);
-                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
-                a50 = y0.fma(b5, a50);
-                a51 = y1.fma(b5, a51);
+        int pixels = rows * cols, q = 0, j = 0, rowSkip = ws - cols;
+        for (int p = 0; p < pixels; p++) {
+            int d = dyOff + p * ldd;
+            FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+            FloatVector y1 = FloatVector.fromArray(S, dyT, d + 1 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = y0.fma(b0, a00);
+            a01 = y1.fma(b0, a01);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = y0.fma(b1, a10);
+            a11 = y1.fma(b1, a11);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = y0.fma(b2, a20);
+            a21 = y1.fma(b2, a21);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = y0.fma(b3, a30);
+            a31 = y1.fma(b3, a31);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = y0.fma(b4, a40);
+            a41 = y1.fma(b4, a41);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = y0.fma(b5, a50);
+            a51 = y1.fma(b5, a51);
+            q++;
+            if (++j == cols) {
+                j = 0;
+                q += rowSkip;
             }
         }
         a00.intoArray(acc, accOff + 0 * lda + 0 * L);
@@ -657,25 +665,26 @@ public final class SimdConvKernel implements ConvKernel {
         int s3 = srcOff + offs[tOff + 3];
         int s4 = srcOff + offs[tOff + 4];
         int s5 = srcOff + offs[tOff + 5];
-        for (int i = 0; i < rows; i++) {
-            int q0 = i * ws;
-            int d0 = dyOff + i * cols * ldd;
-            for (int j = 0; j < cols; j++) {
-                int q = q0 + j;
-                int d = d0 + j * ldd;
-                FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
-                FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
-                a00 = y0.fma(b0, a00);
-                FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
-                a10 = y0.fma(b1, a10);
-                FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
-                a20 = y0.fma(b2, a20);
-                FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
-                a30 = y0.fma(b3, a30);
-                FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
-                a40 = y0.fma(b4, a40);
-                FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
-                a50 = y0.fma(b5, a50);
+        int pixels = rows * cols, q = 0, j = 0, rowSkip = ws - cols;
+        for (int p = 0; p < pixels; p++) {
+            int d = dyOff + p * ldd;
+            FloatVector y0 = FloatVector.fromArray(S, dyT, d + 0 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = y0.fma(b0, a00);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = y0.fma(b1, a10);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = y0.fma(b2, a20);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = y0.fma(b3, a30);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = y0.fma(b4, a40);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = y0.fma(b5, a50);
+            q++;
+            if (++j == cols) {
+                j = 0;
+                q += rowSkip;
             }
         }
         a00.intoArray(acc, accOff + 0 * lda + 0 * L);
