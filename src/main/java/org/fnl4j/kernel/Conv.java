@@ -13,14 +13,14 @@ package org.fnl4j.kernel;
  *   <li>forward and weight gradient otherwise: {@link ConvImplicit}, an implicit GEMM that reads the
  *       taps as shifted windows of one padded copy of each image (any stride, padding, dilation,
  *       kernel size including 1×k and k×1, groups); this includes 1×1 convolutions, whose "copy" is
- *       the plane itself;
+ *       the plane itself. The weight gradient vectorizes over output channels
+ *       ({@code ConvImplicit.backwardWeightChannels}; docs/kernels.md says why);
  *   <li>input gradient: {@link ConvImplicit} when the stride is 1 on both axes, otherwise
  *       {@link ConvIm2col} (Wᵀ·dY through {@link Gemm#sgemm}, then col2im), see
  *       {@link #MAX_UPSAMPLED_STRIDE}.
  * </ul>
- * Measured with ConvBench (JDK 25, 3×3 pad 1, batch 128, 28×28, two threads, same minutes): the
- * implicit path ran the three passes 11× (16→16), 3.4× (32→32) and 2.4× (64→64) faster than
- * im2col + GEMM, so the im2col path is used only where the implicit one would need upsampling.
+ * The implicit path ran the three passes 2.4–11× faster than im2col + GEMM (ConvBench, 16 to 64
+ * channels), so the im2col path is used only where the implicit one would need upsampling.
  * <p>Threads: work is split over images (forward, input gradient) or over a fixed number of image
  * chunks whose partial weight gradients are added in chunk order, so every result is
  * bit-identical at any thread count.

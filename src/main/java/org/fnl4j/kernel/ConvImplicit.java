@@ -80,13 +80,12 @@ public final class ConvImplicit {
 
     /**
      * Fewest output channels per group for which the weight gradient runs channel-vectorized
-     * ({@link #backwardWeightChannels}); by default every shape does, and
-     * {@code -Dfnl4j.conv.channelWgradMin=0} switches it off (the pixel-vectorized path then runs).
-     * Measured in ResNet-20's layers (2 threads, batch 128): 16 channels 2.5 vs 4.4 ms, 64 channels
-     * 2.3 vs 15 ms. In JVMs that ran both paths, the channel path's 64-channel tile was sometimes 3-4×
-     * slower than in JVMs that ran only it, so one path serves all shapes.
+     * ({@link #backwardWeightChannels}); {@code -Dfnl4j.conv.channelWgradMin=0} switches it off.
+     * Below 16 a vector of output channels is mostly padding lanes (a factorized layer of rank 5
+     * uses 5 of 16), and the pixel-vectorized path was as fast or faster. Measured in ResNet-20's
+     * layers (2 threads, batch 128): 16 channels 2.2 vs 4.4 ms, 64 channels 2.0 vs 15 ms.
      */
-    static final int CHANNEL_WGRAD_MIN = Integer.getInteger("fnl4j.conv.channelWgradMin", 1);
+    static final int CHANNEL_WGRAD_MIN = Integer.getInteger("fnl4j.conv.channelWgradMin", 16);
 
     /** Whether {@link #backwardWeight} takes the channel-vectorized path for this shape. */
     static boolean channelVectorized(ConvShape s, int lanes) {
