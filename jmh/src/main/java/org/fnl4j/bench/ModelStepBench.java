@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.State;
  * The side-by-side comparison with PyTorch is {@code bench/side_by_side.sh}.
  */
 @State(Scope.Benchmark)
-@org.openjdk.jmh.annotations.Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g", "-Xmn640m", "-XX:+AlwaysPreTouch"})
+@org.openjdk.jmh.annotations.Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1200m", "-Xmx1200m", "-Xmn640m", "-XX:+AlwaysPreTouch"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ModelStepBench {

@@ -25,7 +25,7 @@ import org.fnl4j.tensor.Tensor;
  * gradients and the logits' gradient. A flat CPU time while the subnormal share grows means the
  * kernels do not slow down on them.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmn1536m -cp
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp
  * jmh/target/benchmarks.jar org.fnl4j.bench.SubnormalProbe [steps=600] [threads=2] [window=50]}.
  */
 public final class SubnormalProbe {

@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "-Xmn1536m", "-Xms2g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1200m", "-Xmx1200m", "-Xmn640m", "-XX:+AlwaysPreTouch"})
 public class TrainStepBench {
     static final int BATCH = 128;
     static final float LR = 0.01f;
