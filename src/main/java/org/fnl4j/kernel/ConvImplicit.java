@@ -30,8 +30,7 @@ import java.util.Arrays;
  */
 public final class ConvImplicit {
     /** The micro-kernel in use: the Vector API one when SIMD is active, otherwise the scalar twin. */
-    static final ConvKernel KERNEL = Kernels.select("org.fnl4j.kernel.simd.SimdConvKernel",
-            ConvKernel.class, new ScalarConvKernel());
+    static final ConvKernel KERNEL = Kernels.active().conv();
 
     private static final int MR = ConvKernel.MR, NR = ConvKernel.NR;
 

@@ -9,7 +9,7 @@ package org.fnl4j.kernel;
  * are built. Blocks are {@link #MR} output rows by {@link #NR} vectors of {@link #lanes()} floats.
  *
  * <p>Implementations: {@link ScalarConvKernel} (plain Java, the scalar twin) and
- * {@code org.fnl4j.kernel.simd.SimdConvKernel} (Vector API, loaded through {@link Kernels#select}).
+ * {@code org.fnl4j.kernel.simd.SimdConvKernel} (Vector API, loaded through {@link Kernels#active()}).
  */
 public interface ConvKernel {
     /** Output rows (output channels, or input channels for the input gradient) per block. */

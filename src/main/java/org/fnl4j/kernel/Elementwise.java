@@ -9,7 +9,7 @@ package org.fnl4j.kernel;
  * <p>Methods named {@code ...Backward}, {@link #axpy} and {@link #addMul} <b>accumulate</b>
  * ({@code +=}) into their last array, which is what a reverse-mode tape needs; the others overwrite.
  *
- * <p>The implementation is chosen once per JVM by {@link Kernels#select}: the Vector API twin
+ * <p>The implementation is chosen once per JVM by {@link Kernels#active()}: the Vector API twin
  * {@code org.fnl4j.kernel.simd.SimdElementwise} or {@link ScalarElementwise}.
  *
  * <p>Threads: every kernel splits runs of at least {@value #PARALLEL_MIN} elements into fixed
@@ -28,40 +28,7 @@ public final class Elementwise {
      */
     public enum Unary { RELU, GELU, TANH, SIGMOID, EXP, LOG, SQRT, SQUARE }
 
-    /** One implementation of the family (scalar or SIMD); all methods follow the class contract. */
-    public interface Impl {
-        /**
-         * {@code out[i] = a[aOff + i·aInc] op b[bOff + i·bInc]} for i in [0, n); each increment is
-         * 0 (broadcast one value) or 1.
-         */
-        void binary(Binary op, float[] a, int aOff, int aInc, float[] b, int bOff, int bInc,
-                    float[] out, int outOff, int n);
-
-        /** {@code y += alpha·x}. */
-        void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
-
-        /** {@code out = alpha·x}. */
-        void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
-
-        /** {@code out = x + c}. */
-        void addScalar(float c, float[] x, int xOff, float[] out, int outOff, int n);
-
-        /** {@code acc += x·y}. */
-        void addMul(float[] x, int xOff, float[] y, int yOff, float[] acc, int accOff, int n);
-
-        /** {@code out = f(x)}. */
-        void unary(Unary f, float[] x, int xOff, float[] out, int outOff, int n);
-
-        /**
-         * {@code dx += dy·f'(x)}, given the forward input x and output y = f(x) (each function reads
-         * whichever is cheaper: RELU, GELU, LOG, SQUARE read x; TANH, SIGMOID, EXP, SQRT read y).
-         */
-        void unaryBackward(Unary f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
-                           float[] dx, int dxOff, int n);
-    }
-
-    private static final Impl IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdElementwise", Impl.class,
-            new ScalarElementwise());
+    private static final ElementwiseKernel IMPL = Kernels.active().elementwise();
 
     /** Smallest run that {@link #unary} and {@link #unaryBackward} split across threads. */
     public static final int PARALLEL_MIN = 1 << 15;
@@ -71,11 +38,11 @@ public final class Elementwise {
     private Elementwise() {}
 
     /** @return the implementation in use (SIMD or scalar). */
-    public static Impl impl() {
+    public static ElementwiseKernel impl() {
         return IMPL;
     }
 
-    /** See {@link Impl#binary}. */
+    /** See {@link ElementwiseKernel#binary}. */
     public static void binary(Binary op, float[] a, int aOff, int aInc, float[] b, int bOff, int bInc,
                               float[] out, int outOff, int n) {
         if (n < PARALLEL_MIN) {
@@ -150,7 +117,7 @@ public final class Elementwise {
         split(n, (s, len) -> IMPL.unary(f, x, xOff + s, out, outOff + s, len));
     }
 
-    /** {@code dx += dy·f'(x)}; see {@link Impl#unaryBackward}. Threads as in {@link #unary}. */
+    /** {@code dx += dy·f'(x)}; see {@link ElementwiseKernel#unaryBackward}. Threads as in {@link #unary}. */
     public static void unaryBackward(Unary f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
                                      float[] dx, int dxOff, int n) {
         if (n < PARALLEL_MIN) {

@@ -14,7 +14,7 @@ package org.fnl4j.kernel;
  * the lanes depends on kc only, so the result is a function of the shape, never of the thread
  * count. The caller sums the lanes once, after the last k block, which spares a horizontal
  * reduction per block. Implementations: {@link ScalarGemmDotKernel} (one lane) and the Vector API
- * {@code org.fnl4j.kernel.simd.SimdGemmDotKernel}, chosen by {@link Kernels#select}.
+ * {@code org.fnl4j.kernel.simd.SimdGemmDotKernel}, chosen by {@link Kernels#active()}.
  */
 public interface GemmDotKernel {
     /** @return rows of A (and of C) in a full tile */

@@ -76,8 +76,7 @@ final class GemmDriver {
 
     /** The shared driver; declared after the settings above, which its constructor reads. */
     static final GemmDriver INSTANCE = new GemmDriver(
-            Kernels.select("org.fnl4j.kernel.simd.SimdGemmKernel", GemmMicroKernel.class, new ScalarGemmKernel()),
-            Kernels.select("org.fnl4j.kernel.simd.SimdGemmDotKernel", GemmDotKernel.class, new ScalarGemmDotKernel()));
+            Kernels.active().gemm(), Kernels.active().gemmDot());
 
     private final GemmMicroKernel kernel;
     private final GemmDotKernel dot;

@@ -3,7 +3,7 @@ package org.fnl4j.kernel;
 /**
  * The register-blocked inner kernel of {@link Gemm}: one {@code mr() × nr()} tile of C from a packed
  * sliver of A and a packed panel of B. Implementations: {@link ScalarGemmKernel} and the Vector API
- * {@code org.fnl4j.kernel.simd.SimdGemmKernel}, chosen by {@link Kernels#select}.
+ * {@code org.fnl4j.kernel.simd.SimdGemmKernel}, chosen by {@link Kernels#active()}.
  *
  * <p>A is read with two strides: element (row i, step p) of the sliver is {@code ap[aOff + p*ks + i*rs]}.
  * A packed sliver (k-major, {@code kc × mr()} floats) has {@code ks = mr(), rs = 1}; the driver also

@@ -58,18 +58,16 @@ public final class Kernels {
     }
 
     /**
-     * Loads the SIMD implementation {@code className} of a kernel family when SIMD is active,
-     * otherwise returns {@code scalar}.
-     *
-     * @param className fully qualified class in {@code org.fnl4j.kernel.simd} with a public no-arg constructor
-     * @param type the kernel family interface the class implements
-     * @param scalar the scalar twin, returned when SIMD is not active
+     * @return the kernels of every family this JVM uses: all SIMD twins when {@link #simdActive()},
+     *     else all scalar twins; loaded once, on first use
      */
-    public static <T> T select(String className, Class<T> type, T scalar) {
-        if (!SIMD) {
-            return scalar;
-        }
-        return loadSimd(className, type);
+    public static KernelSet active() {
+        return Active.SET;
+    }
+
+    /** Holds the chosen set; a nested class so that it loads only when a kernel first runs. */
+    private static final class Active {
+        static final KernelSet SET = SIMD ? KernelSet.simd() : KernelSet.scalar();
     }
 
     /**

@@ -10,7 +10,7 @@ package org.fnl4j.kernel;
  * outputs <b>accumulate</b> ({@code +=}). Sums are combined in double in a fixed order.
  */
 public final class Norm {
-    static final NormKernel IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdNorm", NormKernel.class, new ScalarNorm());
+    static final NormKernel IMPL = Kernels.active().norm();
 
     private Norm() {}
 
@@ -60,7 +60,7 @@ public final class Norm {
     public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
                                         float[] gamma, int gOff, float[] beta, int bOff, float[] r, int rOff,
                                         boolean relu, float[] y, int yOff) {
-        Elementwise.Impl ew = Elementwise.impl();
+        ElementwiseKernel ew = Elementwise.impl();
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
@@ -106,7 +106,7 @@ public final class Norm {
                                          boolean batchStats, float[] dx, int dxOff, float[] dgamma, float[] dbeta,
                                          float[] dr, int drOff) {
         double count = (double) n * s;
-        Elementwise.Impl ew = Elementwise.impl();
+        ElementwiseKernel ew = Elementwise.impl();
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             double[] acc = new double[2];
             float[] g = relu ? SPAN.get().take(n * s) : dy;

@@ -4,7 +4,7 @@ package org.fnl4j.kernel;
  * The memory-bound inner loops of batch and layer normalization, each on one contiguous span of
  * {@code len} floats. {@link Norm} drives them; {@link ScalarNorm} is the scalar twin and
  * {@code org.fnl4j.kernel.simd.SimdNorm} the Vector API implementation, chosen by
- * {@link Kernels#select}. Partial sums come back in double so that {@link Norm} can combine many
+ * {@link Kernels#active()}. Partial sums come back in double so that {@link Norm} can combine many
  * spans without float32 drift.
  */
 public interface NormKernel {

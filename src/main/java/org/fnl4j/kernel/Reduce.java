@@ -7,33 +7,12 @@ package org.fnl4j.kernel;
  * last bits), but each is deterministic: the same inputs give the same bits on every call.
  */
 public final class Reduce {
-    /** One implementation of the family (scalar or SIMD). */
-    public interface Impl {
-        /** @return Σ x[off .. off+n), 0 for n = 0. */
-        float sum(float[] x, int off, int n);
-
-        /** @return Σ x², 0 for n = 0. */
-        float sumSquares(float[] x, int off, int n);
-
-        /** @return Σ x·y, 0 for n = 0. */
-        float dot(float[] x, int xOff, float[] y, int yOff, int n);
-
-        /** @return max x, {@code -Infinity} for n = 0 (NaN if any element is NaN). */
-        float max(float[] x, int off, int n);
-
-        /** {@code out[r] += Σ_c x[r, c]} for the (rows × cols) block at x[off]; out has length rows at outOff. */
-        void rowSums(float[] x, int off, int rows, int cols, float[] out, int outOff);
-
-        /** {@code out[c] += Σ_r x[r, c]} for the (rows × cols) block at x[off]; out has length cols at outOff. */
-        void colSums(float[] x, int off, int rows, int cols, float[] out, int outOff);
-    }
-
-    private static final Impl IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdReduce", Impl.class, new ScalarReduce());
+    private static final ReduceKernel IMPL = Kernels.active().reduce();
 
     private Reduce() {}
 
     /** @return the implementation in use (SIMD or scalar). */
-    public static Impl impl() {
+    public static ReduceKernel impl() {
         return IMPL;
     }
 

@@ -7,7 +7,7 @@ import org.fnl4j.kernel.Elementwise.Unary;
  * Scalar twin of the elementwise kernels (contract in {@link Elementwise}). Transcendentals are
  * evaluated in double and rounded once, so this twin is also the accuracy reference.
  */
-public final class ScalarElementwise implements Elementwise.Impl {
+public final class ScalarElementwise implements ElementwiseKernel {
     /** √(2/π), the GELU tanh-form constant. */
     static final double GELU_K = 0.7978845608028654;
     /** Cubic coefficient of the GELU tanh form. */

@@ -5,7 +5,7 @@ package org.fnl4j.kernel;
  * the reference expression of its method, written exactly as the optimizers wrote it before the
  * kernels existed, so that moving them here changed no result.
  */
-public final class ScalarParamUpdate implements ParamUpdate.Impl {
+public final class ScalarParamUpdate implements ParamUpdateKernel {
     @Override
     public void sgd(float[] w, int wOff, float[] g, int gOff, int n, float lr, float l2, float shrink) {
         for (int i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 package org.fnl4j.kernel;
 
 /** Scalar twin of the reductions (contract in {@link Reduce}); sums accumulate in double. */
-public final class ScalarReduce implements Reduce.Impl {
+public final class ScalarReduce implements ReduceKernel {
     @Override
     public float sum(float[] x, int off, int n) {
         double s = 0;

@@ -1,7 +1,7 @@
 package org.fnl4j.kernel;
 
 /** Scalar twin of the row softmax kernels (contract in {@link Softmax}); sums accumulate in double. */
-public final class ScalarSoftmax implements Softmax.Impl {
+public final class ScalarSoftmax implements SoftmaxKernel {
     private static final ScalarReduce REDUCE = new ScalarReduce();
 
     @Override

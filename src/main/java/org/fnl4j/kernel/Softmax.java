@@ -10,22 +10,7 @@ package org.fnl4j.kernel;
  * results are bit-identical at any thread count.
  */
 public final class Softmax {
-    /** One implementation of the family (scalar or SIMD). */
-    public interface Impl {
-        /** {@code y[r, :] = exp(x[r, :] - max) / Σ exp(x[r, :] - max)}. */
-        void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
-
-        /** {@code y[r, :] = (x[r, :] - max) - ln Σ exp(x[r, :] - max)}. */
-        void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
-
-        /** Given y = softmax(x): {@code dx[r, :] += y[r, :] · (dy[r, :] - Σ_c dy[r, c]·y[r, c])}. */
-        void softmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols);
-
-        /** Given y = logSoftmax(x): {@code dx[r, :] += dy[r, :] - exp(y[r, :]) · Σ_c dy[r, c]}. */
-        void logSoftmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols);
-    }
-
-    private static final Impl IMPL = Kernels.select("org.fnl4j.kernel.simd.SimdSoftmax", Impl.class, new ScalarSoftmax());
+    private static final SoftmaxKernel IMPL = Kernels.active().softmax();
 
     /** Smallest block (rows·cols) split across threads. */
     public static final int PARALLEL_MIN = 1 << 15;
@@ -49,28 +34,28 @@ public final class Softmax {
     }
 
     /** @return the implementation in use (SIMD or scalar). */
-    public static Impl impl() {
+    public static SoftmaxKernel impl() {
         return IMPL;
     }
 
-    /** Row softmax; see {@link Impl#softmax}. */
+    /** Row softmax; see {@link SoftmaxKernel#softmax}. */
     public static void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         rows(rows, cols, (r0, r1) -> IMPL.softmax(x, xOff + r0 * cols, y, yOff + r0 * cols, r1 - r0, cols));
     }
 
-    /** Row log-softmax; see {@link Impl#logSoftmax}. */
+    /** Row log-softmax; see {@link SoftmaxKernel#logSoftmax}. */
     public static void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         rows(rows, cols, (r0, r1) -> IMPL.logSoftmax(x, xOff + r0 * cols, y, yOff + r0 * cols, r1 - r0, cols));
     }
 
-    /** Softmax backward, accumulating; see {@link Impl#softmaxBackward}. */
+    /** Softmax backward, accumulating; see {@link SoftmaxKernel#softmaxBackward}. */
     public static void softmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                                        int rows, int cols) {
         rows(rows, cols, (r0, r1) -> IMPL.softmaxBackward(y, yOff + r0 * cols, dy, dyOff + r0 * cols,
                 dx, dxOff + r0 * cols, r1 - r0, cols));
     }
 
-    /** Log-softmax backward, accumulating; see {@link Impl#logSoftmaxBackward}. */
+    /** Log-softmax backward, accumulating; see {@link SoftmaxKernel#logSoftmaxBackward}. */
     public static void logSoftmaxBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                                           int rows, int cols) {
         rows(rows, cols, (r0, r1) -> IMPL.logSoftmaxBackward(y, yOff + r0 * cols, dy, dyOff + r0 * cols,

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /** The SIMD elementwise kernels against their scalar twin, and the scalar twin against closed forms. */
 class ElementwiseParityTest {
-    private static final Elementwise.Impl SCALAR = new ScalarElementwise();
-    private static Elementwise.Impl simd;
+    private static final ElementwiseKernel SCALAR = new ScalarElementwise();
+    private static ElementwiseKernel simd;
 
     @BeforeAll
     static void load() {
         if (Kernels.simdActive()) {
-            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdElementwise", Elementwise.Impl.class);
+            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdElementwise", ElementwiseKernel.class);
         }
     }
 

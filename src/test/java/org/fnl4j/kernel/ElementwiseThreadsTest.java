@@ -74,7 +74,7 @@ class ElementwiseThreadsTest {
         assertArrayEquals(one, at(2, body));
         // Against the implementation called directly on the whole run (no split at all).
         float[] whole = new float[a.length];
-        Elementwise.Impl impl = Elementwise.impl();
+        ElementwiseKernel impl = Elementwise.impl();
         impl.unary(Unary.RELU, a, off, whole, off, n);
         impl.unaryBackward(Unary.RELU, a, off, whole, off, b, off, whole, off, n);
         for (Elementwise.Binary op : Elementwise.Binary.values()) {

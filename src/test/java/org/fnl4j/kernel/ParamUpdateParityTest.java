@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * outside its run fails.
  */
 class ParamUpdateParityTest {
-    private static final ParamUpdate.Impl SCALAR = new ScalarParamUpdate();
-    private static ParamUpdate.Impl simd;
+    private static final ParamUpdateKernel SCALAR = new ScalarParamUpdate();
+    private static ParamUpdateKernel simd;
 
     /** Offsets of weights, gradient, buffer / first moment, second moment: all different, all non-zero. */
     private static final int W_OFF = 5, G_OFF = 3, B_OFF = 1, V_OFF = 4;
@@ -28,7 +28,7 @@ class ParamUpdateParityTest {
     @BeforeAll
     static void load() {
         if (Kernels.simdActive()) {
-            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdParamUpdate", ParamUpdate.Impl.class);
+            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdParamUpdate", ParamUpdateKernel.class);
         }
     }
 

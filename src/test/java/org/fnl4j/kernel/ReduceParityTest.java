@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /** The SIMD reductions against their scalar twin (tolerance: summation order differs), and determinism. */
 class ReduceParityTest {
-    private static final Reduce.Impl SCALAR = new ScalarReduce();
-    private static Reduce.Impl simd;
+    private static final ReduceKernel SCALAR = new ScalarReduce();
+    private static ReduceKernel simd;
 
     @BeforeAll
     static void load() {
         if (Kernels.simdActive()) {
-            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdReduce", Reduce.Impl.class);
+            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdReduce", ReduceKernel.class);
         }
     }
 

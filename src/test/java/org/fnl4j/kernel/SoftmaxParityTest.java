@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /** The SIMD row softmax kernels against their scalar twin, and the twin against closed forms. */
 class SoftmaxParityTest {
-    private static final Softmax.Impl SCALAR = new ScalarSoftmax();
-    private static Softmax.Impl simd;
+    private static final SoftmaxKernel SCALAR = new ScalarSoftmax();
+    private static SoftmaxKernel simd;
 
     @BeforeAll
     static void load() {
         if (Kernels.simdActive()) {
-            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdSoftmax", Softmax.Impl.class);
+            simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdSoftmax", SoftmaxKernel.class);
         }
     }
 

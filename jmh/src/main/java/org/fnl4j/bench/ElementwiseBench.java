@@ -1,6 +1,9 @@
 package org.fnl4j.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.fnl4j.kernel.SoftmaxKernel;
+import org.fnl4j.kernel.ReduceKernel;
+import org.fnl4j.kernel.ElementwiseKernel;
 import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Kernels;
 import org.fnl4j.kernel.Reduce;
@@ -34,17 +37,17 @@ public class ElementwiseBench {
     @Param({"65536"})
     public int n;
 
-    private Elementwise.Impl ew;
-    private Reduce.Impl red;
-    private Softmax.Impl sm;
+    private ElementwiseKernel ew;
+    private ReduceKernel red;
+    private SoftmaxKernel sm;
     private float[] x, y, dy, dx;
 
     @Setup
     public void setup() {
         if (impl.equals("simd")) {
-            ew = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdElementwise", Elementwise.Impl.class);
-            red = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdReduce", Reduce.Impl.class);
-            sm = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdSoftmax", Softmax.Impl.class);
+            ew = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdElementwise", ElementwiseKernel.class);
+            red = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdReduce", ReduceKernel.class);
+            sm = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdSoftmax", SoftmaxKernel.class);
         } else {
             ew = new ScalarElementwise();
             red = new ScalarReduce();

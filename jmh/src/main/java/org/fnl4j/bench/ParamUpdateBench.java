@@ -1,6 +1,7 @@
 package org.fnl4j.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.fnl4j.kernel.ParamUpdateKernel;
 import org.fnl4j.kernel.Kernels;
 import org.fnl4j.kernel.ParamUpdate;
 import org.fnl4j.kernel.ScalarParamUpdate;
@@ -60,12 +61,12 @@ public class ParamUpdateBench {
     public static class Impl {
         @Param({"simd", "scalar"})
         public String impl;
-        ParamUpdate.Impl k;
+        ParamUpdateKernel k;
 
         /** Loads the SIMD twin reflectively, as the library does, or builds the scalar twin. */
         @Setup
         public void setup() {
-            k = impl.equals("simd") ? Kernels.loadSimd("org.fnl4j.kernel.simd.SimdParamUpdate", ParamUpdate.Impl.class)
+            k = impl.equals("simd") ? Kernels.loadSimd("org.fnl4j.kernel.simd.SimdParamUpdate", ParamUpdateKernel.class)
                     : new ScalarParamUpdate();
         }
     }

@@ -9,7 +9,7 @@ import org.fnl4j.kernel.ConvKernel;
  * using {@code FloatVector.SPECIES_PREFERRED} only. Both blocks keep 4 × 6 = 24 vector accumulators
  * in registers: the forward block broadcasts one weight per output row and FMAs it into six
  * vectors of output pixels; the weight-gradient block FMAs four output-gradient vectors with six
- * shifted input vectors. Loaded reflectively by {@link org.fnl4j.kernel.Kernels#select}; the scalar
+ * shifted input vectors. Loaded reflectively by {@link org.fnl4j.kernel.Kernels#active()}; the scalar
  * twin is {@link org.fnl4j.kernel.ScalarConvKernel}.
  */
 public final class SimdConvKernel implements ConvKernel {

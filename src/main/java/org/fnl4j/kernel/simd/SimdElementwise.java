@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Elementwise.Binary;
 import org.fnl4j.kernel.Elementwise.Unary;
+import org.fnl4j.kernel.Elementwise;
+import org.fnl4j.kernel.ElementwiseKernel;
 import org.fnl4j.kernel.ScalarElementwise;
 
 /**
@@ -16,7 +17,7 @@ import org.fnl4j.kernel.ScalarElementwise;
  * depend on JIT state); LOG runs on the scalar twin. GELU and sigmoid are computed through e^x
  * (gelu(x) = x·σ(2u), tanh u = 2σ(2u) - 1).
  */
-public final class SimdElementwise implements Elementwise.Impl {
+public final class SimdElementwise implements ElementwiseKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final float GELU_K = 0.7978845608028654f;
     private static final float GELU_C = 0.044715f;

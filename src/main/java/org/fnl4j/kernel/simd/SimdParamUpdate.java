@@ -3,6 +3,7 @@ package org.fnl4j.kernel.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.fnl4j.kernel.ParamUpdate;
+import org.fnl4j.kernel.ParamUpdateKernel;
 import org.fnl4j.kernel.ScalarParamUpdate;
 
 /**
@@ -11,7 +12,7 @@ import org.fnl4j.kernel.ScalarParamUpdate;
  * the scalar twin's float operations in the scalar twin's order (lane-wise mul, add, sub, div,
  * sqrt; never fma), so the two give the same bits and the tail may fall anywhere.
  */
-public final class SimdParamUpdate implements ParamUpdate.Impl {
+public final class SimdParamUpdate implements ParamUpdateKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ScalarParamUpdate TAIL = new ScalarParamUpdate();
 

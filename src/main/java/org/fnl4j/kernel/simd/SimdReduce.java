@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.fnl4j.kernel.Reduce;
+import org.fnl4j.kernel.ReduceKernel;
 
 /**
  * Vector API twin of the reductions (contract in {@link Reduce}). Sums keep two vector
@@ -11,7 +12,7 @@ import org.fnl4j.kernel.Reduce;
  * lane order ({@link VMath#sumLanes}, not reduceLanes, whose order may vary), then add the scalar
  * tail in order: a fixed order, so results are deterministic, but not the scalar twin's order.
  */
-public final class SimdReduce implements Reduce.Impl {
+public final class SimdReduce implements ReduceKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 

@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.fnl4j.kernel.Softmax;
+import org.fnl4j.kernel.SoftmaxKernel;
 
 /** Vector API twin of the row softmax kernels (contract in {@link Softmax}). */
-public final class SimdSoftmax implements Softmax.Impl {
+public final class SimdSoftmax implements SoftmaxKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final SimdReduce REDUCE = new SimdReduce();
