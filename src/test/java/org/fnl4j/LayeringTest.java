@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The package rules (README, "Packages"), read from the import lines and class references of
  * {@code src/main/java}: only {@code kernel.simd} imports the Vector API and only {@code linalg}
  * EJML; nothing imports {@code cli}; only {@code cli} imports the console pieces of {@code train};
- * and no {@code fnl} command refers to another command.
+ * only the tape, the ops and the regularizers use {@code tensor.TapeAccess}; and no {@code fnl}
+ * command refers to another command.
  */
 class LayeringTest {
     static final Path MAIN = Path.of("src/main/java/org/fnl4j");
@@ -56,6 +58,20 @@ class LayeringTest {
         assertEquals(List.of(), offenders(all, "^import org\\.ejml.*;", "linalg"));
         assertEquals(List.of(), offenders(all, "^import org\\.fnl4j\\.cli\\..*;", "cli"));
         assertEquals(List.of(), offenders(all, "^import org\\.fnl4j\\.train\\.ProgressBar;", "cli"));
+    }
+
+    /** The tape's way into a tensor's gradient state is for the tape, the ops and the regularizers only. */
+    @Test
+    void onlyTheTapeTheOpsAndTheRegularizersReachTensorInternals() throws IOException {
+        Set<String> allowed = Set.of("tensor", "autograd", "ops", "regularize");
+        Pattern p = Pattern.compile("\\bTapeAccess\\b");
+        List<String> out = new ArrayList<>();
+        for (Source s : sources()) {
+            if (!allowed.contains(s.pkg()) && p.matcher(s.text()).find()) {
+                out.add(s.pkg() + "." + s.name() + " uses TapeAccess");
+            }
+        }
+        assertEquals(List.of(), out);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import org.fnl4j.tensor.GradFn;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -14,9 +15,9 @@ import org.fnl4j.tensor.Tensor;
  * topological order. After a backward, every node reached is released (closure and inputs
  * dropped, non-leaf gradients freed) so that a training step's activations become garbage at once
  * and memory does not grow step after step. The freed gradient arrays are recycled by the next
- * backward's {@link Tensor#gradBuffer()} calls (zeroed), so a step allocates few new ones.
+ * backward's {@link TapeAccess#gradBuffer} calls (zeroed), so a step allocates few new ones.
  *
- * <p>Backward closures <b>accumulate</b> into their inputs' gradients ({@link Tensor#gradBuffer()})
+ * <p>Backward closures <b>accumulate</b> into their inputs' gradients ({@link TapeAccess#gradBuffer})
  * and must skip inputs with {@code requiresGrad() == false}.
  */
 public final class Autograd {
@@ -78,7 +79,7 @@ public final class Autograd {
      */
     public static Tensor record(String name, Tensor out, Runnable backward, Tensor... inputs) {
         if (needsGrad(inputs)) {
-            out.setGradFn(new Node(name, inputs, backward));
+            TapeAccess.setGradFn(out, new Node(name, inputs, backward));
         }
         return out;
     }
@@ -102,7 +103,7 @@ public final class Autograd {
             throw new IllegalArgumentException("backward: seed has " + seed.length + " values, tensor "
                     + Arrays.toString(root.shape()) + " has " + root.size());
         }
-        float[] g = root.gradBuffer();
+        float[] g = TapeAccess.gradBuffer(root);
         for (int i = 0; i < seed.length; i++) {
             g[i] += seed[i];
         }
@@ -117,9 +118,9 @@ public final class Autograd {
                 node.release();
             }
             if (!t.retainsGrad()) {
-                t.recycleGrad();
+                TapeAccess.recycleGrad(t);
             }
-            t.setGradFn(null);
+            TapeAccess.setGradFn(t, null);
         }
     }
 

@@ -9,7 +9,7 @@ import org.fnl4j.tensor.Tensor;
 /**
  * 2-D convolution (cross-correlation, as in PyTorch) with independent height/width stride,
  * zero padding and dilation, and channel groups. Input (N, in, H, W) → output (N, out, Ho, Wo) with
- * {@code Ho = (H + 2·padH - dilH·(kh-1) - 1) / strideH + 1} (likewise Wo).
+ * {@code Ho = (H + 2·padH - dilH·(kh-1) - 1) / strideH + 1} (likewise Wo; see {@link ConvGeometry}).
  * Weight (out, in/groups, kh, kw) is a {@link Parameter.Kind#WEIGHT}; the optional bias (out) a
  * {@link Parameter.Kind#BIAS}. Initialized like {@code torch.nn.Conv2d}: U(-1/√fanIn, 1/√fanIn) with
  * {@code fanIn = in/groups·kh·kw}.
@@ -17,14 +17,7 @@ import org.fnl4j.tensor.Tensor;
 public class Conv2d extends Module {
     private final int in;
     private final int out;
-    private final int kh;
-    private final int kw;
-    private final int strideH;
-    private final int strideW;
-    private final int padH;
-    private final int padW;
-    private final int dilH;
-    private final int dilW;
+    private final ConvGeometry geometry;
     private final int groups;
     private final Parameter weight;
     private final Parameter bias;
@@ -32,12 +25,17 @@ public class Conv2d extends Module {
     /** Full geometry, per axis. */
     public Conv2d(int in, int out, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilH, int dilW,
             int groups, boolean bias, Rng rng) {
-        if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0 || strideH <= 0 || strideW <= 0 || dilH <= 0 || dilW <= 0
-                || padH < 0 || padW < 0 || groups <= 0) {
-            throw new IllegalArgumentException("Conv2d: need positive channels, kernel, stride, dilation, groups and "
-                    + "non-negative padding; got in=" + in + ", out=" + out + ", kernel " + kh + "x" + kw + ", stride "
-                    + strideH + "x" + strideW + ", pad " + padH + "x" + padW + ", dilation " + dilH + "x" + dilW
-                    + ", groups " + groups);
+        this(in, out, new ConvGeometry(kh, kw, strideH, strideW, padH, padW, dilH, dilW), groups, bias, rng);
+    }
+
+    /**
+     * @param geometry kernel, stride, padding and dilation per axis
+     * @param groups channel groups; {@code in} and {@code out} must both be divisible by it
+     */
+    public Conv2d(int in, int out, ConvGeometry geometry, int groups, boolean bias, Rng rng) {
+        if (in <= 0 || out <= 0 || groups <= 0) {
+            throw new IllegalArgumentException("Conv2d: need positive channels and groups; got in=" + in + ", out="
+                    + out + ", groups " + groups);
         }
         if (in % groups != 0 || out % groups != 0) {
             throw new IllegalArgumentException("Conv2d: in (" + in + ") and out (" + out
@@ -45,17 +43,10 @@ public class Conv2d extends Module {
         }
         this.in = in;
         this.out = out;
-        this.kh = kh;
-        this.kw = kw;
-        this.strideH = strideH;
-        this.strideW = strideW;
-        this.padH = padH;
-        this.padW = padW;
-        this.dilH = dilH;
-        this.dilW = dilW;
+        this.geometry = geometry;
         this.groups = groups;
-        this.weight = registerParameter("weight",
-                new Parameter(Tensor.zeros(out, in / groups, kh, kw), Parameter.Kind.WEIGHT));
+        this.weight = registerParameter("weight", new Parameter(
+                Tensor.zeros(out, in / groups, geometry.kernelH(), geometry.kernelW()), Parameter.Kind.WEIGHT));
         this.bias = bias ? registerParameter("bias", new Parameter(Tensor.zeros(out), Parameter.Kind.BIAS)) : null;
         init(rng);
     }
@@ -90,8 +81,9 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException(describe() + ": input must have shape (N, " + in + ", H, W), got "
                     + Arrays.toString(input.shape()));
         }
-        return Convolution.conv2d(input, weight.value(), bias == null ? null : bias.value(), strideH, strideW, padH, padW,
-                dilH, dilW, groups);
+        ConvGeometry g = geometry;
+        return Convolution.conv2d(input, weight.value(), bias == null ? null : bias.value(), g.strideH(), g.strideW(),
+                g.padH(), g.padW(), g.dilationH(), g.dilationW(), groups);
     }
 
     /** @return the weight (out, in/groups, kh, kw). */
@@ -104,32 +96,35 @@ public class Conv2d extends Module {
 
     public int outChannels() { return out; }
 
-    public int kernelH() { return kh; }
+    /** @return kernel, stride, padding and dilation per axis. */
+    public ConvGeometry geometry() { return geometry; }
 
-    public int kernelW() { return kw; }
+    public int kernelH() { return geometry.kernelH(); }
 
-    public int strideH() { return strideH; }
+    public int kernelW() { return geometry.kernelW(); }
 
-    public int strideW() { return strideW; }
+    public int strideH() { return geometry.strideH(); }
 
-    public int padH() { return padH; }
+    public int strideW() { return geometry.strideW(); }
 
-    public int padW() { return padW; }
+    public int padH() { return geometry.padH(); }
 
-    public int dilationH() { return dilH; }
+    public int padW() { return geometry.padW(); }
 
-    public int dilationW() { return dilW; }
+    public int dilationH() { return geometry.dilationH(); }
+
+    public int dilationW() { return geometry.dilationW(); }
 
     public int groups() { return groups; }
 
-    /** @return the output height for an input height {@code h}. */
+    /** @return the output height for an input height {@code h} (see {@link ConvGeometry#outputHeight}). */
     public int outputHeight(int h) {
-        return (h + 2 * padH - dilH * (kh - 1) - 1) / strideH + 1;
+        return geometry.outputHeight(h);
     }
 
-    /** @return the output width for an input width {@code w}. */
+    /** @return the output width for an input width {@code w} (see {@link ConvGeometry#outputWidth}). */
     public int outputWidth(int w) {
-        return (w + 2 * padW - dilW * (kw - 1) - 1) / strideW + 1;
+        return geometry.outputWidth(w);
     }
 
     private static String pair(String name, int h, int w, int dflt) {
@@ -140,8 +135,10 @@ public class Conv2d extends Module {
     /** E.g. {@code Conv2d(16 -> 32, 3x3, stride 2, pad 1)}; defaults (stride 1, pad 0, ...) are omitted. */
     @Override
     protected String describe() {
-        return "Conv2d(" + in + " -> " + out + ", " + kh + "x" + kw + pair("stride", strideH, strideW, 1)
-                + pair("pad", padH, padW, 0) + pair("dilation", dilH, dilW, 1) + (groups == 1 ? "" : ", groups " + groups)
+        ConvGeometry g = geometry;
+        return "Conv2d(" + in + " -> " + out + ", " + g.kernelH() + "x" + g.kernelW()
+                + pair("stride", g.strideH(), g.strideW(), 1) + pair("pad", g.padH(), g.padW(), 0)
+                + pair("dilation", g.dilationH(), g.dilationW(), 1) + (groups == 1 ? "" : ", groups " + groups)
                 + (bias == null ? ", no bias" : "") + ")";
     }
 }

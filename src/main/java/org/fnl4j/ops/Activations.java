@@ -5,6 +5,7 @@ import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Elementwise.Unary;
 import org.fnl4j.kernel.Softmax;
 import org.fnl4j.tensor.Rng;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -67,7 +68,7 @@ public final class Activations {
             if (!x.requiresGrad()) {
                 return;
             }
-            float[] g = out.grad(), gx = x.gradBuffer();
+            float[] g = out.grad(), gx = TapeAccess.gradBuffer(x);
             if (fInner == 1) {
                 backward(log, y, g, gx, rows, len);
             } else {
@@ -147,7 +148,7 @@ public final class Activations {
         Elementwise.mul(x.data(), x.offset(), mask, 0, out.data(), 0, n);
         return Autograd.record("dropout", out, () -> {
             if (x.requiresGrad()) {
-                Elementwise.addMul(out.grad(), 0, mask, 0, x.gradBuffer(), 0, n);
+                Elementwise.addMul(out.grad(), 0, mask, 0, TapeAccess.gradBuffer(x), 0, n);
             }
         }, x);
     }

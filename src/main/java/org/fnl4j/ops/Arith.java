@@ -5,6 +5,7 @@ import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Elementwise.Binary;
 import org.fnl4j.kernel.Elementwise.Unary;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -50,7 +51,7 @@ public final class Arith {
         return Autograd.record(name, out, () -> {
             float[] g = out.grad();
             if (a.requiresGrad()) {
-                float[] ga = a.gradBuffer();
+                float[] ga = TapeAccess.gradBuffer(a);
                 switch (op) {
                     case ADD, SUB -> accumulate(g, os, ga, as, 1f);
                     case MUL -> {
@@ -65,7 +66,7 @@ public final class Arith {
                 }
             }
             if (b.requiresGrad()) {
-                float[] gb = b.gradBuffer();
+                float[] gb = TapeAccess.gradBuffer(b);
                 switch (op) {
                     case ADD -> accumulate(g, os, gb, bs, 1f);
                     case SUB -> accumulate(g, os, gb, bs, -1f);
@@ -111,7 +112,7 @@ public final class Arith {
         Elementwise.addScalar(c, x.data(), x.offset(), out.data(), 0, x.size());
         return Autograd.record("addScalar", out, () -> {
             if (x.requiresGrad()) {
-                Elementwise.axpy(1f, out.grad(), 0, x.gradBuffer(), 0, x.size());
+                Elementwise.axpy(1f, out.grad(), 0, TapeAccess.gradBuffer(x), 0, x.size());
             }
         }, x);
     }
@@ -131,7 +132,7 @@ public final class Arith {
         Elementwise.scale(c, x.data(), x.offset(), out.data(), 0, x.size());
         return Autograd.record(name, out, () -> {
             if (x.requiresGrad()) {
-                Elementwise.axpy(c, out.grad(), 0, x.gradBuffer(), 0, x.size());
+                Elementwise.axpy(c, out.grad(), 0, TapeAccess.gradBuffer(x), 0, x.size());
             }
         }, x);
     }
@@ -163,7 +164,7 @@ public final class Arith {
         return Autograd.record(name, out, () -> {
             if (x.requiresGrad()) {
                 Elementwise.unaryBackward(f, x.data(), x.offset(), out.data(), 0, out.grad(), 0,
-                        x.gradBuffer(), 0, x.size());
+                        TapeAccess.gradBuffer(x), 0, x.size());
             }
         }, x);
     }

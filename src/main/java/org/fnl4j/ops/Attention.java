@@ -5,6 +5,7 @@ import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Gemm;
 import org.fnl4j.kernel.Parallel;
 import org.fnl4j.kernel.Softmax;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -47,9 +48,9 @@ public final class Attention {
             float[] dout = out.grad();
             boolean needScores = q.requiresGrad() || k.requiresGrad();
             // Gradient buffers are allocated here, not lazily inside the parallel section.
-            float[] gq = q.requiresGrad() ? q.gradBuffer() : null;
-            float[] gk = k.requiresGrad() ? k.gradBuffer() : null;
-            float[] gv = v.requiresGrad() ? v.gradBuffer() : null;
+            float[] gq = q.requiresGrad() ? TapeAccess.gradBuffer(q) : null;
+            float[] gk = k.requiresGrad() ? TapeAccess.gradBuffer(k) : null;
+            float[] gv = v.requiresGrad() ? TapeAccess.gradBuffer(v) : null;
             forHeads(bh, 2 * work, (i0, i1) -> {
                 float[] dp = needScores ? new float[t * s] : null;
                 float[] ds = needScores ? new float[t * s] : null;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Conv;
 import org.fnl4j.kernel.ConvShape;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /** Differentiable 2-D convolution (NCHW) on the {@link Conv} kernels. */
@@ -44,13 +45,13 @@ public final class Convolution {
         return Autograd.record("conv2d", out, () -> {
             float[] dy = out.grad();
             if (x.requiresGrad()) {
-                Conv.backwardInput(s, dy, 0, w.data(), w.offset(), x.gradBuffer(), 0);
+                Conv.backwardInput(s, dy, 0, w.data(), w.offset(), TapeAccess.gradBuffer(x), 0);
             }
             if (w.requiresGrad()) {
-                Conv.backwardWeight(s, x.data(), x.offset(), dy, 0, w.gradBuffer(), 0);
+                Conv.backwardWeight(s, x.data(), x.offset(), dy, 0, TapeAccess.gradBuffer(w), 0);
             }
             if (bias != null && bias.requiresGrad()) {
-                Conv.backwardBias(s, dy, 0, bias.gradBuffer(), 0);
+                Conv.backwardBias(s, dy, 0, TapeAccess.gradBuffer(bias), 0);
             }
         }, x, w, bias);
     }

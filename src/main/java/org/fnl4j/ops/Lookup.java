@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Elementwise;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /** Differentiable table lookup. */
@@ -47,7 +48,7 @@ public final class Lookup {
         }
         return Autograd.record("embedding", out, () -> {
             if (weight.requiresGrad()) {
-                float[] g = out.grad(), gw = weight.gradBuffer();
+                float[] g = out.grad(), gw = TapeAccess.gradBuffer(weight);
                 for (int i = 0; i < id.length; i++) {
                     Elementwise.axpy(1f, g, i * d, gw, id[i] * d, d);
                 }

@@ -5,6 +5,7 @@ import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Reduce;
 import org.fnl4j.kernel.Softmax;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /** Differentiable losses, each reduced to a 0-d scalar tensor (mean over examples). */
@@ -58,7 +59,7 @@ public final class Losses {
                 return;
             }
             float g = out.grad()[0] / n;
-            float[] gx = logits.gradBuffer();
+            float[] gx = TapeAccess.gradBuffer(logits);
             float[] p = new float[c];
             float smooth = eps / c;
             for (int i = 0; i < n; i++) {
@@ -83,10 +84,10 @@ public final class Losses {
         return Autograd.record("mse", out, () -> {
             float g = 2f * out.grad()[0] / n;
             if (pred.requiresGrad()) {
-                Elementwise.axpy(g, diff, 0, pred.gradBuffer(), 0, n);
+                Elementwise.axpy(g, diff, 0, TapeAccess.gradBuffer(pred), 0, n);
             }
             if (target.requiresGrad()) {
-                Elementwise.axpy(-g, diff, 0, target.gradBuffer(), 0, n);
+                Elementwise.axpy(-g, diff, 0, TapeAccess.gradBuffer(target), 0, n);
             }
         }, pred, target);
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Gemm;
 import org.fnl4j.kernel.Reduce;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -122,7 +123,7 @@ public final class MatMul {
                         x.data(), x.offset(), Math.max(1, in), bw, w.grad(), 0, Math.max(1, in));
             }
             if (bias != null && bias.requiresGrad()) {
-                Reduce.colSums(dy, 0, rows, outF, bias.gradBuffer(), 0);
+                Reduce.colSums(dy, 0, rows, outF, TapeAccess.gradBuffer(bias), 0);
             }
         }, x, w, bias);
     }
@@ -133,7 +134,7 @@ public final class MatMul {
      */
     static float accumulateBeta(Tensor t) {
         if (t.grad() == null) {
-            t.gradBuffer();
+            TapeAccess.gradBuffer(t);
             return 0f;
         }
         return 1f;
@@ -156,7 +157,7 @@ public final class MatMul {
                                         float[] dc, int gOff) {
         int lda = ld(transA ? m : k), ldb = ld(transB ? k : n), ldc = ld(n);
         if (a.requiresGrad()) {
-            float[] ga = a.gradBuffer();
+            float[] ga = TapeAccess.gradBuffer(a);
             if (!transA) {
                 // dA (m,k) = dC (m,n) · op(B)ᵀ; op(B)ᵀ is B stored (n,k) when transB, else Bᵀ.
                 Gemm.sgemm(false, !transB, m, k, n, 1f, dc, gOff, ldc, b.data(), bOff, ldb, 1f, ga, gaOff, ld(k));
@@ -166,7 +167,7 @@ public final class MatMul {
             }
         }
         if (b.requiresGrad()) {
-            float[] gb = b.gradBuffer();
+            float[] gb = TapeAccess.gradBuffer(b);
             if (!transB) {
                 // dB (k,n) = op(A)ᵀ · dC.
                 Gemm.sgemm(!transA, false, k, n, m, 1f, a.data(), aOff, lda, dc, gOff, ldc, 1f, gb, gbOff, ld(n));

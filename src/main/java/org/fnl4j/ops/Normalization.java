@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Norm;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /** Differentiable batch and layer normalization on the {@link Norm} kernels. */
@@ -93,10 +94,11 @@ public final class Normalization {
         String name = residual == null ? (relu ? "batchNormRelu" : "batchNorm") : (relu ? "batchNormAddRelu" : "batchNormAdd");
         return Autograd.record(name, out, () -> Norm.batchNormBackward(x.data(), x.offset(), out.grad(), 0,
                 out.data(), 0, relu, n, c, s, mean, invStd, g, gOff, training,
-                x.requiresGrad() ? x.gradBuffer() : null, 0,
-                gamma != null && gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                beta != null && beta.requiresGrad() ? beta.gradBuffer() : null,
-                residual != null && residual.requiresGrad() ? residual.gradBuffer() : null, 0), x, gamma, beta, residual);
+                x.requiresGrad() ? TapeAccess.gradBuffer(x) : null, 0,
+                gamma != null && gamma.requiresGrad() ? TapeAccess.gradBuffer(gamma) : null,
+                beta != null && beta.requiresGrad() ? TapeAccess.gradBuffer(beta) : null,
+                residual != null && residual.requiresGrad() ? TapeAccess.gradBuffer(residual) : null, 0),
+                x, gamma, beta, residual);
     }
 
     /**
@@ -119,9 +121,9 @@ public final class Normalization {
                 eps, out.data(), 0, mean, invStd);
         return Autograd.record("layerNorm", out, () -> Norm.layerNormBackward(x.data(), x.offset(), out.grad(), 0,
                 rows, d, gamma.data(), gamma.offset(), mean, invStd,
-                x.requiresGrad() ? x.gradBuffer() : null, 0,
-                gamma.requiresGrad() ? gamma.gradBuffer() : null,
-                beta.requiresGrad() ? beta.gradBuffer() : null), x, gamma, beta);
+                x.requiresGrad() ? TapeAccess.gradBuffer(x) : null, 0,
+                gamma.requiresGrad() ? TapeAccess.gradBuffer(gamma) : null,
+                beta.requiresGrad() ? TapeAccess.gradBuffer(beta) : null), x, gamma, beta);
     }
 
     private static void checkVector(String op, String name, Tensor v, int len, Tensor x) {

@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Pool;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -28,7 +29,8 @@ public final class Pooling {
         }
         int outPlane = os[2] * os[3];
         return Autograd.record("maxPool2d", out,
-                () -> Pool.maxBackward(planes, h * w, outPlane, out.grad(), 0, argmax, 0, x.gradBuffer(), 0), x);
+                () -> Pool.maxBackward(planes, h * w, outPlane, out.grad(), 0, argmax, 0, TapeAccess.gradBuffer(x), 0),
+                x);
     }
 
     /**
@@ -41,7 +43,7 @@ public final class Pooling {
         Tensor out = Tensor.zeros(os);
         Pool.avgForward(planes, h, w, k, stride, pad, x.data(), x.offset(), out.data(), 0);
         return Autograd.record("avgPool2d", out,
-                () -> Pool.avgBackward(planes, h, w, k, stride, pad, out.grad(), 0, x.gradBuffer(), 0), x);
+                () -> Pool.avgBackward(planes, h, w, k, stride, pad, out.grad(), 0, TapeAccess.gradBuffer(x), 0), x);
     }
 
     /** Mean over each H×W plane: x (N, C, H, W) -> (N, C). */
@@ -53,7 +55,7 @@ public final class Pooling {
         Tensor out = Tensor.zeros(x.shape(0), x.shape(1));
         Pool.globalAvgForward(planes, plane, x.data(), x.offset(), out.data(), 0);
         return Autograd.record("globalAvgPool", out,
-                () -> Pool.globalAvgBackward(planes, plane, out.grad(), 0, x.gradBuffer(), 0), x);
+                () -> Pool.globalAvgBackward(planes, plane, out.grad(), 0, TapeAccess.gradBuffer(x), 0), x);
     }
 
     private static int[] outShape(String op, Tensor x, int k, int stride, int pad) {

@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Elementwise;
 import org.fnl4j.kernel.Reduce;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -37,7 +38,7 @@ public final class Reductions {
         Tensor out = Tensor.scalar(Reduce.sum(x.data(), x.offset(), n) * scale);
         return Autograd.record(name, out, () -> {
             if (x.requiresGrad()) {
-                float[] g = x.gradBuffer();
+                float[] g = TapeAccess.gradBuffer(x);
                 Elementwise.addScalar(out.grad()[0] * scale, g, 0, g, 0, n);
             }
         }, x);
@@ -86,7 +87,7 @@ public final class Reductions {
                 return;
             }
             float[] g = out.grad();
-            float[] gx = x.gradBuffer();
+            float[] gx = TapeAccess.gradBuffer(x);
             for (int i = 0; i < outer; i++) {
                 if (inner == 1) {
                     Elementwise.addScalar(scale * g[i], gx, i * len, gx, i * len, len);

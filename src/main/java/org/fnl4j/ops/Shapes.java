@@ -3,6 +3,7 @@ package org.fnl4j.ops;
 import java.util.Arrays;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.kernel.Elementwise;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -62,7 +63,7 @@ public final class Shapes {
         Tensor out = Tensor.wrap(x.data(), x.offset(), s);
         return Autograd.record("reshape", out, () -> {
             if (x.requiresGrad()) {
-                Elementwise.axpy(1f, out.grad(), 0, x.gradBuffer(), 0, x.size());
+                Elementwise.axpy(1f, out.grad(), 0, TapeAccess.gradBuffer(x), 0, x.size());
             }
         }, x);
     }
@@ -129,7 +130,7 @@ public final class Shapes {
         strided(x.data(), x.offset(), src, os, out.data(), false);
         return Autograd.record(name, out, () -> {
             if (x.requiresGrad()) {
-                strided(x.gradBuffer(), 0, src, os, out.grad(), true);
+                strided(TapeAccess.gradBuffer(x), 0, src, os, out.grad(), true);
             }
         }, x);
     }
@@ -226,7 +227,7 @@ public final class Shapes {
                     continue;
                 }
                 int blk = t.shape(ax) * fInner;
-                float[] gt = t.gradBuffer();
+                float[] gt = TapeAccess.gradBuffer(t);
                 for (int i = 0; i < fOuter; i++) {
                     Elementwise.axpy(1f, g, i * outBlock + pos[k], gt, i * blk, blk);
                 }
@@ -289,7 +290,7 @@ public final class Shapes {
         final int fOuter = outer;
         return Autograd.record(name, out, () -> {
             if (x.requiresGrad()) {
-                float[] g = out.grad(), gx = x.gradBuffer();
+                float[] g = out.grad(), gx = TapeAccess.gradBuffer(x);
                 for (int i = 0; i < fOuter; i++) {
                     Elementwise.axpy(1f, g, i * blk, gx, i * inBlock + first, blk);
                 }

@@ -8,6 +8,7 @@ import org.fnl4j.nn.factorized.FactorProduct;
 import org.fnl4j.nn.factorized.Factorized;
 import org.fnl4j.nn.factorized.MatrixView;
 import org.fnl4j.nn.factorized.TensorFactorized;
+import org.fnl4j.tensor.TapeAccess;
 
 /**
  * Frobenius decay (Khodak et al., ICLR 2021): the penalty (λ/2)·Σ‖W‖²_F over the products W that
@@ -185,7 +186,7 @@ public final class FrobeniusDecay implements Regularizer {
 
     /** grad(view, b) (logical rows×cols) += alpha·a·b, honouring a transposed storage of the view. */
     private static void accumulate(MatrixView view, int batch, int rows, int cols, float alpha, Operand a, Operand b, int k) {
-        float[] g = view.tensor().gradBuffer();
+        float[] g = TapeAccess.gradBuffer(view.tensor());
         int off = view.offset() + batch * view.batchStride();
         if (!view.transposed()) {
             Gemm.sgemm(a.trans, b.trans, rows, cols, k, alpha, a.a, a.off, a.ld, b.a, b.off, b.ld, 1f, g, off, view.ld());

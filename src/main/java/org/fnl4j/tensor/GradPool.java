@@ -10,7 +10,7 @@ import org.fnl4j.kernel.Parallel;
  * Recycles the gradient arrays of intermediate tensors from one backward pass to the next. A
  * training step frees the same sizes of gradient it allocates in the next step; handing the freed
  * arrays back (zeroed) instead of allocating new ones keeps small ones warm in the cache and spares
- * the collector. Only arrays the tape owns come here (see {@link Tensor#recycleGrad()}); the pool
+ * the collector. Only arrays the tape owns come here (see {@link TapeAccess#recycleGrad}); the pool
  * holds at most {@link #MAX_FLOATS} floats in all, beyond which freed arrays are left to the GC.
  * Thread-safe.
  */

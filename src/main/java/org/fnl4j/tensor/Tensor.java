@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <p>Autograd state: {@link #requiresGrad()}, the gradient buffer {@link #grad()} (same shape,
  * its own array starting at 0, allocated on first use) and the {@link GradFn} of the op that
- * produced it ({@code null} for leaves such as parameters and inputs).
+ * produced it ({@code null} for leaves such as parameters and inputs). The tape and the ops reach
+ * the gradient buffer and the op record through {@link TapeAccess}, which is internal to fnl4j.
  */
 public final class Tensor {
     private final float[] data;
@@ -194,7 +195,7 @@ public final class Tensor {
     public float[] grad() { return grad; }
 
     /** @return the gradient array, allocated as zeros on first use (possibly a recycled, zeroed array). */
-    public float[] gradBuffer() {
+    float[] gradBuffer() {
         if (grad == null) {
             grad = GradPool.take(size);
         }
@@ -206,7 +207,7 @@ public final class Tensor {
      * reuse its array. For the tape, which calls it on intermediate tensors once their backward has
      * run: nothing may hold the array afterwards, so {@link #grad()} must not have been kept.
      */
-    public void recycleGrad() {
+    void recycleGrad() {
         float[] g = grad;
         grad = null;
         if (g != null) {
@@ -246,7 +247,7 @@ public final class Tensor {
     public GradFn gradFn() { return gradFn; }
 
     /** Set by the autograd when an op records this tensor as its output. */
-    public void setGradFn(GradFn fn) {
+    void setGradFn(GradFn fn) {
         this.gradFn = fn;
         if (fn != null) {
             this.requiresGrad = true;

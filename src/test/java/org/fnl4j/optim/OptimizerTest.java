@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.fnl4j.nn.Parameter;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class OptimizerTest {
 
     private static void setGrad(Parameter p, int t) {
         float[] w = p.value().data();
-        float[] g = p.value().gradBuffer();
+        float[] g = TapeAccess.gradBuffer(p.value());
         for (int i = 0; i < g.length; i++) g[i] = (float) grad(w[i], i, t);
     }
 
@@ -144,7 +145,7 @@ class OptimizerTest {
                     Optimizer opt = adam ? new AdamW(group(List.of(p), 1e-2f, 1e-2f, DecayKind.DECOUPLED))
                             : new Sgd(group(List.of(p), 0.1f, 1e-2f, DecayKind.COUPLED_L2), 0.9f, true);
                     for (int t = 0; t < 3; t++) {
-                        float[] g = p.value().gradBuffer();
+                        float[] g = TapeAccess.gradBuffer(p.value());
                         for (int i = 0; i < n; i++) g[i] = (float) grad(p.value().data()[i], i, t);
                         opt.step();
                     }
@@ -286,7 +287,7 @@ class OptimizerTest {
 
         Parameter big = new Parameter(Tensor.zeros(7), Parameter.Kind.WEIGHT);
         Sgd other = new Sgd(group(List.of(big), 0.1f, 0f, DecayKind.NONE), 0.9f, false);
-        big.value().gradBuffer()[0] = 1f;
+        TapeAccess.gradBuffer(big.value())[0] = 1f;
         other.step();
         e = assertThrows(IllegalArgumentException.class, () -> sgd.importState(other.exportState()));
         assertEquals("Sgd.importState: slot 'momentum' of parameter 0 has 7 values, the parameter [5] has 5",

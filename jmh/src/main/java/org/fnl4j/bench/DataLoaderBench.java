@@ -13,6 +13,7 @@ import org.fnl4j.nn.Parameter;
 import org.fnl4j.optim.AdamW;
 import org.fnl4j.optim.Sgd;
 import org.fnl4j.tensor.Rng;
+import org.fnl4j.tensor.TapeAccess;
 import org.fnl4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,7 +51,7 @@ public class DataLoaderBench {
         }
         loader = b.build();
         Parameter p = new Parameter(Tensor.randn(new Rng(1), 0.1f, 272_474), Parameter.Kind.WEIGHT);
-        System.arraycopy(Tensor.randn(new Rng(2), 1f, 272_474).data(), 0, p.value().gradBuffer(), 0, 272_474);
+        System.arraycopy(Tensor.randn(new Rng(2), 1f, 272_474).data(), 0, TapeAccess.gradBuffer(p.value()), 0, 272_474);
         sgd = Sgd.of(List.of(p), 1e-6f, 0.9f, 1e-4f, true);
         adamw = AdamW.of(List.of(p), 1e-6f, 1e-2f);
     }

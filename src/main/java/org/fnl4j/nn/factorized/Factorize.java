@@ -92,9 +92,8 @@ public final class Factorize {
                 return t;
             }
             FactorizedConv2d.Scheme scheme = RankPolicy.convScheme(spec);
-            FactorizedConv2d f = new FactorizedConv2d(c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(),
-                    c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), c.bias() != null, scheme,
-                    FactorizedConv2d.rankFor(scheme, ratio, c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW()),
+            FactorizedConv2d f = new FactorizedConv2d(c.inChannels(), c.outChannels(), c.geometry(), c.bias() != null,
+                    scheme, FactorizedConv2d.rankFor(scheme, ratio, c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW()),
                     spec.middle(), rng);
             if (si) {
                 f.initSpectral(c.weight().value().toArray());
@@ -144,17 +143,13 @@ public final class Factorize {
             return d;
         }
         if (f instanceof FactorizedConv2d c) {
-            int[] g = c.geometry();
-            Conv2d d = new Conv2d(c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(), g[0], g[1], g[2], g[3], g[4],
-                    g[5], 1, c.bias() != null, unused);
+            Conv2d d = new Conv2d(c.inChannels(), c.outChannels(), c.geometry(), 1, c.bias() != null, unused);
             d.weight().copyFrom(c.product().data());
             copyBias(c.bias(), d.bias());
             return d;
         }
         if (f instanceof TensorConv2d t) {
-            int[] g = t.geometry();
-            Conv2d d = new Conv2d(t.inChannels(), t.outChannels(), t.kernel(), t.kernel(), g[0], g[0], g[1], g[1], g[2],
-                    g[2], 1, t.bias() != null, unused);
+            Conv2d d = new Conv2d(t.inChannels(), t.outChannels(), t.geometry(), 1, t.bias() != null, unused);
             d.weight().copyFrom(t.product().data());
             copyBias(t.bias(), d.bias());
             return d;

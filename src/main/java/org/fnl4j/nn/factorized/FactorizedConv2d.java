@@ -6,6 +6,7 @@ import org.fnl4j.autograd.Autograd;
 import org.fnl4j.init.Init;
 import org.fnl4j.init.SpectralInit;
 import org.fnl4j.linalg.Svd;
+import org.fnl4j.nn.ConvGeometry;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.ops.Convolution;
@@ -50,7 +51,10 @@ public class FactorizedConv2d extends Module implements Factorized {
     /** Which computation the forward pass uses. */
     public enum Path { AUTO, TWO_CONV, ONE_CONV }
 
-    private final int in, out, kh, kw, strideH, strideW, padH, padW, dilH, dilW;
+    private final int in, out;
+    /** The geometry's kernel size, kept as fields for the index arithmetic below. */
+    private final int kh, kw;
+    private final ConvGeometry geometry;
     private final Scheme scheme;
     private final int rank, rows, cols;
     private final Parameter u, m, vt, bias;
@@ -62,23 +66,27 @@ public class FactorizedConv2d extends Module implements Factorized {
      */
     public FactorizedConv2d(int in, int out, int kh, int kw, int strideH, int strideW, int padH, int padW,
                             int dilH, int dilW, boolean bias, Scheme scheme, int rank, boolean middle, Rng rng) {
-        if (in < 1 || out < 1 || kh < 1 || kw < 1 || strideH < 1 || strideW < 1 || dilH < 1 || dilW < 1 || padH < 0
-                || padW < 0 || rank < 1) {
-            throw new IllegalArgumentException("FactorizedConv2d: need positive channels, kernel, stride, dilation, rank "
-                    + "and non-negative padding; got in=" + in + " out=" + out + " kernel " + kh + "x" + kw + " stride "
-                    + strideH + "x" + strideW + " pad " + padH + "x" + padW + " dilation " + dilH + "x" + dilW
-                    + " rank " + rank);
+        this(in, out, new ConvGeometry(kh, kw, strideH, strideW, padH, padW, dilH, dilW), bias, scheme, rank, middle,
+                rng);
+    }
+
+    /**
+     * @param geometry kernel, stride, padding and dilation per axis
+     * @param rank inner rank r ≥ 1 (may exceed min(rows, cols): overcomplete)
+     * @param middle whether to add the r×r middle factor M (initialized to I)
+     */
+    public FactorizedConv2d(int in, int out, ConvGeometry geometry, boolean bias, Scheme scheme, int rank,
+                            boolean middle, Rng rng) {
+        if (in < 1 || out < 1 || rank < 1) {
+            throw new IllegalArgumentException("FactorizedConv2d: need positive channels and rank; got in=" + in
+                    + " out=" + out + " rank " + rank + " (" + geometry + ")");
         }
         this.in = in;
         this.out = out;
+        this.geometry = geometry;
+        int kh = geometry.kernelH(), kw = geometry.kernelW();
         this.kh = kh;
         this.kw = kw;
-        this.strideH = strideH;
-        this.strideW = strideW;
-        this.padH = padH;
-        this.padW = padW;
-        this.dilH = dilH;
-        this.dilW = dilW;
         this.scheme = scheme;
         this.rank = rank;
         boolean paper = scheme == Scheme.PAPER;
@@ -187,16 +195,19 @@ public class FactorizedConv2d extends Module implements Factorized {
         }
         Path p = path == Path.AUTO ? cheaperPath(x.shape(0), x.shape(2), x.shape(3)) : path;
         Tensor b = bias == null ? null : bias.value();
+        ConvGeometry g = geometry;
         if (p == Path.ONE_CONV) {
-            return Convolution.conv2d(x, kernel(), b, strideH, strideW, padH, padW, dilH, dilW, 1);
+            return Convolution.conv2d(x, kernel(), b, g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(),
+                    g.dilationW(), 1);
         }
         Tensor w1 = firstWeight();
         if (scheme == Scheme.PAPER) {
             Tensor w2 = Shapes.reshape(Shapes.permute(Shapes.reshape(u.value(), out, kh, rank), 0, 2, 1), out, rank, kh, 1);
-            Tensor h = Convolution.conv2d(x, w1, null, 1, strideW, 0, padW, 1, dilW, 1);
-            return Convolution.conv2d(h, w2, b, strideH, 1, padH, 0, dilH, 1, 1);
+            Tensor h = Convolution.conv2d(x, w1, null, 1, g.strideW(), 0, g.padW(), 1, g.dilationW(), 1);
+            return Convolution.conv2d(h, w2, b, g.strideH(), 1, g.padH(), 0, g.dilationH(), 1, 1);
         }
-        Tensor h = Convolution.conv2d(x, w1, null, strideH, strideW, padH, padW, dilH, dilW, 1);
+        Tensor h = Convolution.conv2d(x, w1, null, g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(),
+                g.dilationW(), 1);
         return Convolution.conv2d(h, u.value(), b, 1, 1, 0, 0, 1, 1, 1);
     }
 
@@ -221,8 +232,8 @@ public class FactorizedConv2d extends Module implements Factorized {
 
     /** Multiply-add counts decide; the one-conv count includes building the kernel. */
     Path cheaperPath(int n, int h, int w) {
-        long outH = (h + 2L * padH - (long) dilH * (kh - 1) - 1) / strideH + 1;
-        long outW = (w + 2L * padW - (long) dilW * (kw - 1) - 1) / strideW + 1;
+        long outH = geometry.outputHeight(h);
+        long outW = geometry.outputWidth(w);
         long one = (long) n * out * outH * outW * in * kh * kw + (long) rows * rank * cols;
         long two;
         if (scheme == Scheme.PAPER) {
@@ -250,14 +261,12 @@ public class FactorizedConv2d extends Module implements Factorized {
 
     public int outChannels() { return out; }
 
-    public int kernelH() { return kh; }
+    public int kernelH() { return geometry.kernelH(); }
 
-    public int kernelW() { return kw; }
+    public int kernelW() { return geometry.kernelW(); }
 
-    /** @return {strideH, strideW, padH, padW, dilH, dilW}. */
-    public int[] geometry() {
-        return new int[] {strideH, strideW, padH, padW, dilH, dilW};
-    }
+    /** @return kernel, stride, padding and dilation per axis. */
+    public ConvGeometry geometry() { return geometry; }
 
     /** @return rows of the matrix form (out·kh or out). */
     public int matrixRows() { return rows; }
@@ -303,9 +312,12 @@ public class FactorizedConv2d extends Module implements Factorized {
     protected String describe() {
         StringBuilder sb = new StringBuilder("FactorizedConv2d(").append(in).append(" -> ").append(out)
                 .append(", kernel ").append(kh).append('x').append(kw);
-        if (strideH != 1 || strideW != 1) sb.append(", stride ").append(strideH).append('x').append(strideW);
-        if (padH != 0 || padW != 0) sb.append(", pad ").append(padH).append('x').append(padW);
-        if (dilH != 1 || dilW != 1) sb.append(", dilation ").append(dilH).append('x').append(dilW);
+        ConvGeometry g = geometry;
+        if (g.strideH() != 1 || g.strideW() != 1) sb.append(", stride ").append(g.strideH()).append('x').append(g.strideW());
+        if (g.padH() != 0 || g.padW() != 0) sb.append(", pad ").append(g.padH()).append('x').append(g.padW());
+        if (g.dilationH() != 1 || g.dilationW() != 1) {
+            sb.append(", dilation ").append(g.dilationH()).append('x').append(g.dilationW());
+        }
         sb.append(", ").append(scheme.name().toLowerCase()).append(" scheme, rank ").append(rank);
         if (m != null) sb.append(", middle");
         if (bias == null) sb.append(", no bias");

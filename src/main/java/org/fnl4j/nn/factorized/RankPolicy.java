@@ -50,8 +50,7 @@ public final class RankPolicy {
                 if (c.groups() != 1 || (spec.excludeStem() && path.equals(stem))) {
                     continue;
                 }
-                if (isTensorScheme(spec) && !(c.kernelH() == c.kernelW() && c.strideH() == c.strideW()
-                        && c.padH() == c.padW() && c.dilationH() == c.dilationW())) {
+                if (isTensorScheme(spec) && !c.geometry().isSquare()) {
                     continue;
                 }
                 out.put(path, m);

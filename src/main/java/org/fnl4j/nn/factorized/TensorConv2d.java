@@ -8,6 +8,7 @@ import org.fnl4j.init.Init;
 import org.fnl4j.linalg.Svd;
 import org.fnl4j.linalg.TensorTrain;
 import org.fnl4j.linalg.Tucker;
+import org.fnl4j.nn.ConvGeometry;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.ops.Convolution;
@@ -47,7 +48,9 @@ public class TensorConv2d extends Module implements TensorFactorized {
     /** Which tensor decomposition stores the pointwise weight. */
     public enum Format { TUCKER, TT }
 
-    private final int in, out, k, stride, pad, dilation, i1, i2;
+    private final int in, out, i1, i2;
+    /** Square: the depthwise k×k kernel with the same stride, padding and dilation on both axes. */
+    private final ConvGeometry geometry;
     private final Format format;
     private final int[] ranks;
     private final Parameter depthwise, bias;
@@ -58,10 +61,20 @@ public class TensorConv2d extends Module implements TensorFactorized {
      */
     public TensorConv2d(int in, int out, int k, int stride, int pad, int dilation, boolean bias, Format format,
                         int[] ranks, Rng rng) {
-        if (in < 1 || out < 1 || k < 1 || stride < 1 || dilation < 1 || pad < 0) {
-            throw new IllegalArgumentException("TensorConv2d: need positive channels, kernel, stride, dilation and "
-                    + "non-negative padding; got in=" + in + " out=" + out + " k=" + k + " stride=" + stride + " pad="
-                    + pad + " dilation=" + dilation);
+        this(in, out, ConvGeometry.square(k, stride, pad, dilation), bias, format, ranks, rng);
+    }
+
+    /**
+     * @param geometry the depthwise convolution's geometry; must be square ({@link ConvGeometry#isSquare})
+     * @param ranks Tucker: (r₁, r₂, r₃); TT: (r₁, r₂); each clamped to the feasible maximum
+     */
+    public TensorConv2d(int in, int out, ConvGeometry geometry, boolean bias, Format format, int[] ranks, Rng rng) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("TensorConv2d: need positive channels; got in=" + in + " out=" + out);
+        }
+        if (!geometry.isSquare()) {
+            throw new IllegalArgumentException("TensorConv2d: needs a square geometry (equal kernel, stride, padding "
+                    + "and dilation on both axes); got " + geometry);
         }
         int expect = format == Format.TUCKER ? 3 : 2;
         if (ranks.length != expect) {
@@ -70,10 +83,8 @@ public class TensorConv2d extends Module implements TensorFactorized {
         }
         this.in = in;
         this.out = out;
-        this.k = k;
-        this.stride = stride;
-        this.pad = pad;
-        this.dilation = dilation;
+        this.geometry = geometry;
+        int k = geometry.kernelH();
         this.format = format;
         this.i1 = splitChannels(in);
         this.i2 = in / i1;
@@ -200,7 +211,9 @@ public class TensorConv2d extends Module implements TensorFactorized {
             throw new IllegalArgumentException(describe() + ": input must have shape (N, " + in + ", H, W), got "
                     + Arrays.toString(x.shape()));
         }
-        Tensor h = Convolution.conv2d(x, depthwise.value(), null, stride, stride, pad, pad, dilation, dilation, in);
+        ConvGeometry g = geometry;
+        Tensor h = Convolution.conv2d(x, depthwise.value(), null, g.strideH(), g.strideW(), g.padH(), g.padW(),
+                g.dilationH(), g.dilationW(), in);
         Tensor w = Shapes.reshape(reconstruct(), out, in, 1, 1);
         return Convolution.conv2d(h, w, bias == null ? null : bias.value(), 1, 1, 0, 0, 1, 1, 1);
     }
@@ -249,6 +262,7 @@ public class TensorConv2d extends Module implements TensorFactorized {
     public Tensor product() {
         float[] w = pointwise();
         float[] d = depthwise.value().toArray();
+        int k = geometry.kernelH();
         Tensor kt = Tensor.zeros(out, in, k, k);
         float[] o = kt.data();
         int kk = k * k;
@@ -282,12 +296,10 @@ public class TensorConv2d extends Module implements TensorFactorized {
 
     public int outChannels() { return out; }
 
-    public int kernel() { return k; }
+    public int kernel() { return geometry.kernelH(); }
 
-    /** @return {stride, pad, dilation}. */
-    public int[] geometry() {
-        return new int[] {stride, pad, dilation};
-    }
+    /** @return the depthwise convolution's geometry (square). */
+    public ConvGeometry geometry() { return geometry; }
 
     public Parameter depthwise() { return depthwise; }
 
@@ -301,6 +313,7 @@ public class TensorConv2d extends Module implements TensorFactorized {
     /** @return in·k·k + out·in (+ out): the dense depthwise-separable layer. */
     @Override
     public long denseParameterCount() {
+        int k = geometry.kernelH();
         return (long) in * k * k + (long) out * in + (bias == null ? 0 : out);
     }
 
@@ -312,6 +325,7 @@ public class TensorConv2d extends Module implements TensorFactorized {
 
     @Override
     protected String describe() {
+        int k = geometry.kernelH(), stride = geometry.strideH(), pad = geometry.padH(), dilation = geometry.dilationH();
         return "TensorConv2d(" + in + " -> " + out + ", depthwise " + k + "x" + k + (stride != 1 ? ", stride " + stride : "")
                 + (pad != 0 ? ", pad " + pad : "") + (dilation != 1 ? ", dilation " + dilation : "") + ", "
                 + format.name().toLowerCase() + " ranks " + Arrays.toString(ranks) + " over (" + out + ", " + i1 + ", "
