@@ -159,8 +159,8 @@ for m in "${models[@]}"; do
     # shellcheck disable=SC2086
     if ! env "${fnl_env[@]}" FNL_QUIET=1 "$TIME" -v -o "$out.time" ./fnl train ${FNL[$m]} --epochs "$e" \
         --train-limit "$n" --test-limit "${TESTLIM[$m]}" --threads "$threads" --no-plots --out "$out/run" \
-        > "$log" 2>&1; then
-      tail -20 "$log" >&2; fail "$m: ./fnl train failed (log: $log)"
+        > "$log" 2> "$log.err"; then
+      tail -20 "$log.err" >&2; fail "$m: ./fnl train failed (log: $log.err)"
     fi
     read -r fnl_ips fnl_items < <(fnl_rate "$out/run")
     p="$(json "$log" "j['params']")"
