@@ -1,8 +1,10 @@
 package org.fnl4j.cli;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -42,9 +44,30 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        int code = run(args, System.out, System.err);
-        System.out.flush();
+        PrintStream out = lineAtomic(FileDescriptor.out, "stdout.encoding", System.out);
+        PrintStream err = lineAtomic(FileDescriptor.err, "stderr.encoding", System.err);
+        System.setOut(out);
+        System.setErr(err);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
         System.exit(code);
+    }
+
+    /**
+     * A stream on {@code fd} that writes whole lines (see {@link LineBufferedOutputStream}), in the
+     * encoding the JVM chose for {@code current}.
+     */
+    private static PrintStream lineAtomic(FileDescriptor fd, String encodingProperty, PrintStream current) {
+        Charset charset;
+        try {
+            charset = Charset.forName(System.getProperty(encodingProperty,
+                    System.getProperty("sun." + encodingProperty, Charset.defaultCharset().name())));
+        } catch (RuntimeException e) {
+            charset = Charset.defaultCharset();
+        }
+        current.flush();
+        return new PrintStream(new LineBufferedOutputStream(fd), false, charset);
     }
 
     /** Runs one command line and returns its exit code (used by the tests). */
