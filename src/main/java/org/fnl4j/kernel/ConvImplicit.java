@@ -70,7 +70,7 @@ public final class ConvImplicit {
 
     /** dw += correlation of x with dy, on the path {@link #channelVectorized} picks for the shape. */
     public static void backwardWeight(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        if (channelVectorized(s, KERNEL.lanes())) {
+        if (channelVectorized(s)) {
             backwardWeightChannels(KERNEL, s, x, xOff, dy, dyOff, dw, dwOff);
         } else {
             backwardWeight(KERNEL, s, x, xOff, dy, dyOff, dw, dwOff);
@@ -87,7 +87,7 @@ public final class ConvImplicit {
     static final int CHANNEL_WGRAD_MIN = Integer.getInteger("fnl4j.conv.channelWgradMin", 16);
 
     /** Whether {@link #backwardWeight} takes the channel-vectorized path for this shape. */
-    static boolean channelVectorized(ConvShape s, int lanes) {
+    static boolean channelVectorized(ConvShape s) {
         return CHANNEL_WGRAD_MIN > 0 && s.outPerGroup() >= CHANNEL_WGRAD_MIN;
     }
 
@@ -139,20 +139,8 @@ public final class ConvImplicit {
                 }
             }
         });
-        // Chunk partials summed into partial[0] in chunk order, over contiguous ranges on the pool
-        // (2.4 MB of partials for a 64 -> 64 3x3 conv: a strided serial pass over them took as long
-        // as the whole gradient), then transposed from tap-major into dw.
-        float[] total = partial[0];
-        int len = total.length, ranges = (len + REDUCE_RANGE - 1) / REDUCE_RANGE;
-        Parallel.forChunks(ranges, r -> {
-            int from = r * REDUCE_RANGE, to = Math.min(len, from + REDUCE_RANGE);
-            for (int c = 1; c < chunks; c++) {
-                float[] part = partial[c];
-                for (int i = from; i < to; i++) {
-                    total[i] += part[i];
-                }
-            }
-        });
+        // Then transposed from tap-major into dw.
+        float[] total = sumPartials(partial);
         for (int g = 0; g < groups; g++) {
             for (int o = 0; o < og; o++) {
                 int dst = dwOff + (g * og + o) * k;
@@ -164,7 +152,7 @@ public final class ConvImplicit {
         }
     }
 
-    /** Floats per range of the chunk-partials reduction of {@link #backwardWeightChannels}. */
+    /** Floats per range of {@link #sumPartials}. */
     private static final int REDUCE_RANGE = 1 << 12;
 
     /** dst[p·ld + r] = src[off + r·cols + p] for r &lt; rows, p &lt; cols (a rows × cols block transposed). */
@@ -354,16 +342,34 @@ public final class ConvImplicit {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** dst[off + i] += partial[0][i] + partial[1][i] + ..., summed in chunk order. */
+    /** dst[off + i] += partial[0][i] + partial[1][i] + ..., summed in chunk order (partial[0] is overwritten). */
     static void addPartials(float[][] partial, float[] dst, int off) {
-        int total = partial[0].length;
-        for (int i = 0; i < total; i++) {
-            float sum = partial[0][i];
-            for (int c = 1; c < partial.length; c++) {
-                sum += partial[c][i];
-            }
-            dst[off + i] += sum;
+        float[] total = sumPartials(partial);
+        for (int i = 0; i < total.length; i++) {
+            dst[off + i] += total[i];
         }
+    }
+
+    /**
+     * partial[0][i] = partial[0][i] + partial[1][i] + ..., summed in chunk order over contiguous
+     * ranges on the pool (the partials of a 64 → 64 3×3 conv are 2.4 MB: a serial, strided pass
+     * over them took as long as the whole gradient).
+     *
+     * @return partial[0], now holding the sums
+     */
+    static float[] sumPartials(float[][] partial) {
+        float[] total = partial[0];
+        int len = total.length, ranges = (len + REDUCE_RANGE - 1) / REDUCE_RANGE;
+        Parallel.forChunks(ranges, r -> {
+            int from = r * REDUCE_RANGE, to = Math.min(len, from + REDUCE_RANGE);
+            for (int c = 1; c < partial.length; c++) {
+                float[] part = partial[c];
+                for (int i = from; i < to; i++) {
+                    total[i] += part[i];
+                }
+            }
+        });
+        return total;
     }
 
     /**
