@@ -128,7 +128,7 @@ public final class ConvImplicit {
             for (int n = n0; n < n1; n++) {
                 for (int g = 0; g < groups; g++) {
                     plan.fill(x, xOff + n * imageIn + g * cg * inPlane, buf, sc.adopt(plan));
-                    transpose(dy, dyOff + n * imageOut + g * og * pixels, og, pixels, dyT, oPad);
+                    kern.transpose(dy, dyOff + n * imageOut + g * og * pixels, og, pixels, dyT, 0, oPad);
                     for (int v = 0; v < oVecs; v += ConvKernel.MAX_CHANNEL_VECTORS) {
                         int nv = Math.min(ConvKernel.MAX_CHANNEL_VECTORS, oVecs - v), taps = ConvKernel.tapsPerTile(nv);
                         for (int t = 0; t < kRound; t += taps) {
@@ -154,23 +154,6 @@ public final class ConvImplicit {
 
     /** Floats per range of {@link #sumPartials}. */
     private static final int REDUCE_RANGE = 1 << 12;
-
-    /** dst[p·ld + r] = src[off + r·cols + p] for r &lt; rows, p &lt; cols (a rows × cols block transposed). */
-    static void transpose(float[] src, int off, int rows, int cols, float[] dst, int ld) {
-        final int b = 16;
-        for (int r0 = 0; r0 < rows; r0 += b) {
-            int r1 = Math.min(rows, r0 + b);
-            for (int p0 = 0; p0 < cols; p0 += b) {
-                int p1 = Math.min(cols, p0 + b);
-                for (int r = r0; r < r1; r++) {
-                    int si = off + r * cols;
-                    for (int p = p0; p < p1; p++) {
-                        dst[p * ld + r] = src[si + p];
-                    }
-                }
-            }
-        }
-    }
 
     static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
                         float[] bias, int bOff, float[] y, int yOff) {
@@ -202,6 +185,13 @@ public final class ConvImplicit {
                     float b = bias == null ? 0f : bias[bOff + oc];
                     int yb = yOff + (n * s.outChannels() + oc) * outPlane;
                     int ob = o * plan.qRound;
+                    if (bias == null) {
+                        // A row copy, not "+ 0f": the sums are never -0 (they start from +0), so the bits are the same.
+                        for (int i = 0; i < oh; i++) {
+                            System.arraycopy(out, ob + i * plan.ws, y, yb + i * ow, ow);
+                        }
+                        continue;
+                    }
                     for (int i = 0; i < oh; i++) {
                         for (int j = 0; j < ow; j++) {
                             y[yb + i * ow + j] = out[ob + i * plan.ws + j] + b;
@@ -244,12 +234,7 @@ public final class ConvImplicit {
                 plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
                 for (int c = 0; c < cg; c++) {
                     int xb = dxOff + (n * s.inChannels() + g * cg + c) * inPlane;
-                    int ob = c * plan.qRound;
-                    for (int i = 0; i < ih; i++) {
-                        for (int j = 0; j < iw; j++) {
-                            dx[xb + i * iw + j] += out[ob + i * plan.ws + j];
-                        }
-                    }
+                    kern.addRows(out, c * plan.qRound, plan.ws, dx, xb, iw, ih, iw);
                 }
             }
         });

@@ -49,7 +49,11 @@ public interface ConvKernel {
      * which made the 64-channel tile 3× slower.
      */
     static int tapsPerTile(int channelVectors) {
-        return channelVectors == 4 ? 4 : 6;
+        return switch (channelVectors) {
+            case 1 -> 12;
+            case 4 -> 4;
+            default -> 6;
+        };
     }
 
     /**
@@ -67,4 +71,18 @@ public interface ConvKernel {
      */
     void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
                     float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda);
+
+    /**
+     * Transposes a rows × cols block: {@code dst[dstOff + p*ldd + r] = src[srcOff + r*cols + p]} for
+     * r &lt; rows, p &lt; cols. The weight gradient's output gradient, channel-major (O × P) per
+     * image, becomes pixel-major (P × O) for {@link #weightTile}.
+     */
+    void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff, int ldd);
+
+    /**
+     * Adds a rows × cols block of src into dst: {@code dst[dstOff + r*dstPitch + j] +=
+     * src[srcOff + r*srcPitch + j]} for r &lt; rows, j &lt; cols. The input gradient adds its
+     * result, held at the source buffer's row pitch, into dx's unpadded rows.
+     */
+    void addRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols);
 }

@@ -72,4 +72,31 @@ public final class ScalarConvKernel implements ConvKernel {
             }
         }
     }
+
+    @Override
+    public void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff, int ldd) {
+        final int b = 16;   // a 16 × 16 block's reads and writes stay in L1
+        for (int r0 = 0; r0 < rows; r0 += b) {
+            int r1 = Math.min(rows, r0 + b);
+            for (int p0 = 0; p0 < cols; p0 += b) {
+                int p1 = Math.min(cols, p0 + b);
+                for (int r = r0; r < r1; r++) {
+                    int si = srcOff + r * cols;
+                    for (int p = p0; p < p1; p++) {
+                        dst[dstOff + p * ldd + r] = src[si + p];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void addRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int si = srcOff + r * srcPitch, di = dstOff + r * dstPitch;
+            for (int j = 0; j < cols; j++) {
+                dst[di + j] += src[si + j];
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.fnl4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.fnl4j.tensor.Rng;
@@ -190,6 +191,39 @@ class ConvPathsTest {
                 simd.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a2, 4, lda);
                 assertArrayEquals(a1, a2, "weightTile size " + n + ", " + vectors + " channel vectors");
             }
+        }
+    }
+
+    @Test
+    void simdAndScalarTransposesAndRowSumsAgreeAtOddSizes() {
+        assumeTrue(Kernels.simdActive());
+        ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);
+        ConvKernel scalar = new ScalarConvKernel();
+        int lanes = simd.lanes();
+        for (int n : new int[] {1, 7, 31, 1021}) {
+            // rows: below one vector, whole vectors, and whole vectors plus a remainder
+            for (int rows : new int[] {Math.min(n, 5), lanes, 2 * lanes + Math.min(n, 7)}) {
+                int cols = n, ldd = rows + 3;
+                Rng rng = new Rng(n * 31L + rows);
+                float[] src = ConvTest.random((long) rows * cols + 9, rng);
+                float[] d1 = ConvTest.random((long) cols * ldd + 6, rng), d2 = d1.clone();
+                scalar.transpose(src, 4, rows, cols, d1, 2, ldd);
+                simd.transpose(src, 4, rows, cols, d2, 2, ldd);
+                assertArrayEquals(d1, d2, "transpose " + rows + " x " + cols);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(src[4 + r * cols + cols - 1], d1[2 + (cols - 1) * ldd + r], "transpose element");
+                }
+            }
+            int rows = n == 1021 ? 3 : n, cols = n, srcPitch = cols + 2, dstPitch = cols + 1;
+            Rng rng = new Rng(n * 7L);
+            float[] src = ConvTest.random((long) rows * srcPitch + 5, rng);
+            float[] d1 = ConvTest.random((long) rows * dstPitch + 5, rng), d2 = d1.clone(), before = d1.clone();
+            scalar.addRows(src, 1, srcPitch, d1, 3, dstPitch, rows, cols);
+            simd.addRows(src, 1, srcPitch, d2, 3, dstPitch, rows, cols);
+            assertArrayEquals(d1, d2, "addRows " + rows + " x " + cols);
+            assertEquals(before[3 + dstPitch * (rows - 1) + cols - 1] + src[1 + srcPitch * (rows - 1) + cols - 1],
+                    d1[3 + dstPitch * (rows - 1) + cols - 1], "addRows adds the block's last element");
+            assertEquals(before[3 + cols], d1[3 + cols], "addRows leaves the gap between rows alone");
         }
     }
 
