@@ -60,20 +60,13 @@ public final class Norm {
     public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
                                         float[] gamma, int gOff, float[] beta, int bOff, float[] r, int rOff,
                                         boolean relu, float[] y, int yOff) {
-        ElementwiseKernel ew = Elementwise.impl();
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
                 float b = (beta == null ? 0f : beta[bOff + ch]) - mean[ch] * a;
                 for (int i = 0; i < n; i++) {
                     int o = (i * c + ch) * s;
-                    IMPL.affine(x, xOff + o, y, yOff + o, s, a, b);
-                    if (r != null) {
-                        ew.binary(Elementwise.Binary.ADD, y, yOff + o, 1, r, rOff + o, 1, y, yOff + o, s);
-                    }
-                    if (relu) {
-                        ew.unary(Elementwise.Unary.RELU, y, yOff + o, y, yOff + o, s);
-                    }
+                    IMPL.affineAddRelu(x, xOff + o, r, r == null ? 0 : rOff + o, relu, y, yOff + o, s, a, b);
                 }
             }
         });
@@ -116,16 +109,16 @@ public final class Norm {
                 acc[1] = 0;
                 for (int i = 0; i < n; i++) {
                     int o = (i * c + ch) * s;
-                    int go = relu ? i * s : dyOff + o;
                     if (relu) {
-                        java.util.Arrays.fill(g, go, go + s, 0f);
                         // relu'(z) reads its input z; z > 0 exactly where y = relu(z) > 0.
-                        ew.unaryBackward(Elementwise.Unary.RELU, y, yOff + o, y, yOff + o, dy, dyOff + o, g, go, s);
+                        IMPL.reluGradSums(dy, dyOff + o, y, yOff + o, g, i * s, dr, dr == null ? 0 : drOff + o,
+                                x, xOff + o, s, m, acc);
+                        continue;
                     }
                     if (dr != null) {
-                        ew.axpy(1f, g, go, dr, drOff + o, s);
+                        ew.axpy(1f, dy, dyOff + o, dr, drOff + o, s);
                     }
-                    IMPL.sumAndDotCentered(g, go, x, xOff + o, s, m, acc);
+                    IMPL.sumAndDotCentered(dy, dyOff + o, x, xOff + o, s, m, acc);
                 }
                 if (dbeta != null) {
                     dbeta[ch] += (float) acc[0];

@@ -17,8 +17,25 @@ public interface NormKernel {
     /** y[i] = a·x[i] + b (overwrites y). */
     void affine(float[] x, int xOff, float[] y, int yOff, int len, float a, float b);
 
+    /**
+     * y[i] = a·x[i] + b, then {@code + r[i]} when r is not null, then {@code max(·, 0)} when relu
+     * (overwrites y): {@link #affine}, the residual sum and the ReLU in one pass over the span, each
+     * element getting the same operations in the same order as the three separate loops.
+     */
+    void affineAddRelu(float[] x, int xOff, float[] r, int rOff, boolean relu, float[] y, int yOff, int len,
+                       float a, float b);
+
     /** acc[0] += Σ dy[i]; acc[1] += Σ dy[i]·(x[i] - mean). */
     void sumAndDotCentered(float[] dy, int dyOff, float[] x, int xOff, int len, float mean, double[] acc);
+
+    /**
+     * The gradient behind a ReLU and its batch-norm sums, in one pass over the span:
+     * g[i] = 0 + (y[i] &gt; 0 ? dy[i] : 0) (overwritten; y is the ReLU's output), then
+     * dr[i] += g[i] when dr is not null, then acc[0] += Σ g[i] and acc[1] += Σ g[i]·(x[i] - mean)
+     * as {@link #sumAndDotCentered} sums them.
+     */
+    void reluGradSums(float[] dy, int dyOff, float[] y, int yOff, float[] g, int gOff, float[] dr, int drOff,
+                      float[] x, int xOff, int len, float mean, double[] acc);
 
     /** dx[i] += p·dy[i] + q·x[i] + r. */
     void accumulateLinear(float[] dy, int dyOff, float[] x, int xOff, float[] dx, int dxOff, int len,

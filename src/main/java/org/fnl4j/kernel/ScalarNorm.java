@@ -29,6 +29,35 @@ public final class ScalarNorm implements NormKernel {
     }
 
     @Override
+    public void affineAddRelu(float[] x, int xOff, float[] r, int rOff, boolean relu, float[] y, int yOff, int len,
+                              float a, float b) {
+        for (int i = 0; i < len; i++) {
+            float v = a * x[xOff + i] + b;
+            if (r != null) {
+                v = v + r[rOff + i];
+            }
+            y[yOff + i] = relu ? Math.max(v, 0f) : v;
+        }
+    }
+
+    @Override
+    public void reluGradSums(float[] dy, int dyOff, float[] y, int yOff, float[] g, int gOff, float[] dr, int drOff,
+                             float[] x, int xOff, int len, float mean, double[] acc) {
+        double s = 0, d = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = 0f + (y[yOff + i] > 0f ? dy[dyOff + i] : 0f);
+            g[gOff + i] = gi;
+            if (dr != null) {
+                dr[drOff + i] += gi;
+            }
+            s += gi;
+            d += gi * (double) (x[xOff + i] - mean);
+        }
+        acc[0] += s;
+        acc[1] += d;
+    }
+
+    @Override
     public void sumAndDotCentered(float[] dy, int dyOff, float[] x, int xOff, int len, float mean, double[] acc) {
         double s = 0, d = 0;
         for (int i = 0; i < len; i++) {

@@ -63,6 +63,46 @@ class NormKernelParityTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 31, 1021})
+    void fusedSpansEqualTheSeparateLoopsBitForBit(int len) {
+        ElementwiseKernel ew = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdElementwise", ElementwiseKernel.class);
+        ElementwiseKernel scalarEw = new ScalarElementwise();
+        Rng rng = new Rng(300 + len);
+        float[] x = random(rng, len + 2), r = random(rng, len + 3);
+        for (int k = 0; k < len; k += 3) {
+            x[2 + k] = -x[2 + k];   // both signs reach the ReLU
+        }
+        for (NormKernel norm : new NormKernel[] {simd, scalar}) {
+            ElementwiseKernel e = norm == simd ? ew : scalarEw;
+            for (boolean withResidual : new boolean[] {false, true}) {
+                float[] separate = new float[len + 1], fused = new float[len + 1];
+                norm.affine(x, 2, separate, 1, len, 1.5f, -0.25f);
+                if (withResidual) {
+                    e.binary(Elementwise.Binary.ADD, separate, 1, 1, r, 3, 1, separate, 1, len);
+                }
+                e.unary(Elementwise.Unary.RELU, separate, 1, separate, 1, len);
+                norm.affineAddRelu(x, 2, withResidual ? r : null, 3, true, fused, 1, len, 1.5f, -0.25f);
+                assertArrayEquals(separate, fused, 0f, "affineAddRelu, residual " + withResidual);
+            }
+            float[] dy = random(rng, len + 1), y = random(rng, len + 4);
+            for (int k = 0; k < len; k += 2) {
+                y[4 + k] = -y[4 + k];
+            }
+            float[] gSep = new float[len + 2], gFused = random(rng, len + 2);
+            float[] drSep = random(rng, len + 5), drFused = drSep.clone();
+            double[] accSep = {0.5, -1}, accFused = {0.5, -1};
+            e.unaryBackward(Elementwise.Unary.RELU, y, 4, y, 4, dy, 1, gSep, 2, len);
+            e.axpy(1f, gSep, 2, drSep, 5, len);
+            norm.sumAndDotCentered(gSep, 2, x, 2, len, 0.3f, accSep);
+            norm.reluGradSums(dy, 1, y, 4, gFused, 2, drFused, 5, x, 2, len, 0.3f, accFused);
+            assertArrayEquals(java.util.Arrays.copyOfRange(gSep, 2, 2 + len),
+                    java.util.Arrays.copyOfRange(gFused, 2, 2 + len), 0f, "reluGradSums g");
+            assertArrayEquals(drSep, drFused, 0f, "reluGradSums dr");
+            assertArrayEquals(accSep, accFused, 0.0, "reluGradSums sums");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 31, 1021})
     void layerNormBackward(int len) {
         Rng rng = new Rng(200 + len);
         float[] x = random(rng, len + 1), dy = random(rng, len + 2), g = random(rng, len + 3);

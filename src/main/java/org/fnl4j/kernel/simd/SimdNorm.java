@@ -1,6 +1,8 @@
 package org.fnl4j.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.fnl4j.kernel.NormKernel;
 
@@ -55,6 +57,62 @@ public final class SimdNorm implements NormKernel {
         for (; i < len; i++) {
             y[yOff + i] = a * x[xOff + i] + b;
         }
+    }
+
+    @Override
+    public void affineAddRelu(float[] x, int xOff, float[] r, int rOff, boolean relu, float[] y, int yOff, int len,
+                              float a, float b) {
+        FloatVector va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i).fma(va, vb);
+            if (r != null) {
+                v = v.add(FloatVector.fromArray(S, r, rOff + i));
+            }
+            if (relu) {
+                v = v.max(0f);
+            }
+            v.intoArray(y, yOff + i);
+        }
+        // The tail as the separate scalar loops compute it: a·x + b is not fused there.
+        for (; i < len; i++) {
+            float v = a * x[xOff + i] + b;
+            if (r != null) {
+                v = v + r[rOff + i];
+            }
+            y[yOff + i] = relu ? Math.max(v, 0f) : v;
+        }
+    }
+
+    @Override
+    public void reluGradSums(float[] dy, int dyOff, float[] y, int yOff, float[] g, int gOff, float[] dr, int drOff,
+                             float[] x, int xOff, int len, float mean, double[] acc) {
+        FloatVector zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
+        FloatVector s = FloatVector.zero(S), d = FloatVector.zero(S);
+        FloatVector m = FloatVector.broadcast(S, mean);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            VectorMask<Float> pos = FloatVector.fromArray(S, y, yOff + i).compare(VectorOperators.GT, 0f);
+            FloatVector gv = zero.add(zero.blend(FloatVector.fromArray(S, dy, dyOff + i), pos));
+            gv.intoArray(g, gOff + i);
+            if (dr != null) {
+                gv.fma(one, FloatVector.fromArray(S, dr, drOff + i)).intoArray(dr, drOff + i);
+            }
+            s = s.add(gv);
+            d = gv.fma(FloatVector.fromArray(S, x, xOff + i).sub(m), d);
+        }
+        double ss = VMath.sumLanes(s), dd = VMath.sumLanes(d);
+        for (; i < len; i++) {
+            float gi = 0f + (y[yOff + i] > 0f ? dy[dyOff + i] : 0f);
+            g[gOff + i] = gi;
+            if (dr != null) {
+                dr[drOff + i] = Math.fma(1f, gi, dr[drOff + i]);
+            }
+            ss += gi;
+            dd += gi * (double) (x[xOff + i] - mean);
+        }
+        acc[0] += ss;
+        acc[1] += dd;
     }
 
     @Override
