@@ -179,7 +179,7 @@ public final class ConvImplicit {
             float[] out = sc.out(blocks * MR * plan.qRound);
             for (int g = 0; g < groups; g++) {
                 plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf, sc.adopt(plan));
-                plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
+                plan.run(kern, packed, g * blocks * plan.k * MR, og, buf, out);
                 for (int o = 0; o < og; o++) {
                     int oc = g * og + o;
                     float b = bias == null ? 0f : bias[bOff + oc];
@@ -231,7 +231,7 @@ public final class ConvImplicit {
             float[] out = sc.out(blocks * MR * plan.qRound);
             for (int g = 0; g < groups; g++) {
                 plan.fill(dy, dyOff + (n * s.outChannels() + g * og) * outPlane, buf, sc.adopt(plan));
-                plan.run(kern, packed, g * blocks * plan.k * MR, blocks, buf, out);
+                plan.run(kern, packed, g * blocks * plan.k * MR, cg, buf, out);
                 for (int c = 0; c < cg; c++) {
                     int xb = dxOff + (n * s.inChannels() + g * cg + c) * inPlane;
                     kern.addRows(out, c * plan.qRound, plan.ws, dx, xb, iw, ih, iw);
@@ -290,8 +290,18 @@ public final class ConvImplicit {
                         int ob1 = Math.min(oBlocks, ob0 + OUT_BLOCK_GROUP);
                         for (int kb = 0; kb < kBlocks; kb++) {
                             for (int ob = ob0; ob < ob1; ob++) {
-                                kern.weightBlock(plan.qData, dyq, ob * MR * qr, qr, buf, 0, plan.offs, kb * NR,
-                                        acc, ((g * oBlocks + ob) * kBlocks + kb) * blockSize);
+                                int accOff = ((g * oBlocks + ob) * kBlocks + kb) * blockSize;
+                                int rowsHere = Math.min(MR, og - ob * MR);
+                                if (rowsHere == MR) {
+                                    kern.weightBlock(plan.qData, dyq, ob * MR * qr, qr, buf, 0, plan.offs, kb * NR,
+                                            acc, accOff);
+                                    continue;
+                                }
+                                // The last 1-3 rows one at a time; the block's other rows would be all padding.
+                                for (int r = 0; r < rowsHere; r++) {
+                                    kern.weightRow(plan.qData, dyq, (ob * MR + r) * qr, buf, 0, plan.offs, kb * NR,
+                                            acc, accOff + r * NR * lanes);
+                                }
                             }
                         }
                     }
@@ -591,16 +601,24 @@ public final class ConvImplicit {
         }
 
         /**
-         * out[r·qRound + q] for r < blocks·MR = packed weights (blocks × k × MR at wOff) applied to
-         * the source buffer; pixel blocks outermost so a block's source window stays in L1.
+         * out[r·qRound + q] for r &lt; rows = packed weights (⌈rows/MR⌉ blocks × k × MR at wOff) applied
+         * to the source buffer; pixel blocks outermost so a block's source window stays in L1. Rows
+         * past the last whole block run one at a time ({@link ConvKernel#forwardRow}); out's rows
+         * from {@code rows} to the next multiple of MR are left as they were.
          */
-        void run(ConvKernel kern, float[] packed, int wOff, int blocks, float[] buf, float[] out) {
+        void run(ConvKernel kern, float[] packed, int wOff, int rows, float[] buf, float[] out) {
             int lanes = kern.lanes();
+            int fullBlocks = rows / MR, rest = rows % MR;
             for (int qb = 0; qb < qVecs; qb += NR) {
                 int nvec = Math.min(NR, qVecs - qb);
-                for (int b = 0; b < blocks; b++) {
+                for (int b = 0; b < fullBlocks; b++) {
                     kern.forwardBlock(k, packed, wOff + b * k * MR, offs, buf, qb * lanes,
                             out, b * MR * qRound + qb * lanes, qRound, nvec);
+                }
+                // The last rows one at a time: a 4-row block for 1-3 rows is mostly multiplications by padding.
+                for (int r = 0; r < rest; r++) {
+                    kern.forwardRow(k, packed, wOff + fullBlocks * k * MR + r, offs, buf, qb * lanes,
+                            out, (fullBlocks * MR + r) * qRound + qb * lanes, nvec);
                 }
             }
         }

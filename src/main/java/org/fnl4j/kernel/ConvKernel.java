@@ -31,6 +31,18 @@ public interface ConvKernel {
                       float[] out, int outOff, int ldo, int nvec);
 
     /**
+     * One row of {@link #forwardBlock}: overwrites
+     * {@code out[outOff + p] = sum_{k<kCount} w[wOff + k*MR] * src[srcOff + offs[k] + p]} for
+     * p &lt; nvec·lanes, summed in increasing k: the same floats as row 0 of a block, bit for bit. For
+     * the last rows when the row count is not a multiple of MR: a factorized layer of rank 5 would
+     * otherwise compute 8 rows for 5.
+     *
+     * @param nvec number of vectors, 1..NR
+     */
+    void forwardRow(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                    float[] out, int outOff, int nvec);
+
+    /**
      * Accumulates lane-wise partial dot products over qVectors vectors of pixels:
      * {@code acc[accOff + (r*NR + t)*lanes + l] += sum_{v<qVectors} dy[dyOff + r*ldd + v*lanes + l]
      *  * src[srcOff + offs[kOff + t] + v*lanes + l]} for r &lt; MR, t &lt; NR, l &lt; lanes.
@@ -42,6 +54,15 @@ public interface ConvKernel {
     int MAX_CHANNEL_VECTORS = 4;
     /** Tap tables of {@link #weightTile} are padded to a multiple of this (every {@link #tapsPerTile}). */
     int TAP_ROUND = 12;
+
+    /**
+     * One row of {@link #weightBlock}: {@code acc[accOff + t*lanes + l] += sum_{v<qVectors}
+     * dy[dyOff + v*lanes + l] * src[srcOff + offs[kOff + t] + v*lanes + l]} for t &lt; NR, l &lt; lanes,
+     * the same floats as row 0 of a block, bit for bit (for the last rows when the row count is not a
+     * multiple of MR).
+     */
+    void weightRow(int qVectors, float[] dy, int dyOff, float[] src, int srcOff, int[] offs, int kOff,
+                   float[] acc, int accOff);
 
     /**
      * Taps per tile of {@link #weightTile}: 4 with 4 channel vectors (16 accumulators), else 6 (at

@@ -74,6 +74,37 @@ public final class ScalarConvKernel implements ConvKernel {
     }
 
     @Override
+    public void forwardRow(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                           float[] out, int outOff, int nvec) {
+        int width = nvec * LANES;
+        for (int p = 0; p < width; p++) {
+            out[outOff + p] = 0f;
+        }
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            float wv = w[wOff + k * MR];
+            for (int p = 0; p < width; p++) {
+                out[outOff + p] = Math.fma(wv, src[s + p], out[outOff + p]);
+            }
+        }
+    }
+
+    @Override
+    public void weightRow(int qVectors, float[] dy, int dyOff, float[] src, int srcOff, int[] offs, int kOff,
+                          float[] acc, int accOff) {
+        for (int t = 0; t < NR; t++) {
+            int s = srcOff + offs[kOff + t];
+            int a = accOff + t * LANES;
+            for (int v = 0; v < qVectors; v++) {
+                int q = v * LANES;
+                for (int l = 0; l < LANES; l++) {
+                    acc[a + l] = Math.fma(dy[dyOff + q + l], src[s + q + l], acc[a + l]);
+                }
+            }
+        }
+    }
+
+    @Override
     public void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff, int ldd) {
         final int b = 16;   // a 16 × 16 block's reads and writes stay in L1
         for (int r0 = 0; r0 < rows; r0 += b) {

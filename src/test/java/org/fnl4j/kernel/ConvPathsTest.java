@@ -113,6 +113,17 @@ class ConvPathsTest {
                 scalar.forwardBlock(n, w, 0, offs, src, 2, o1, 1, ldo, nvec);
                 simd.forwardBlock(n, w, 0, offs, src, 2, o2, 1, ldo, nvec);
                 assertArrayEquals(o1, o2, "forwardBlock k=" + n + " nvec=" + nvec);
+                // forwardRow computes row r of the block, bit for bit, on both implementations
+                for (int r = 0; r < ConvKernel.MR; r++) {
+                    float[] row1 = new float[ldo + 2], row2 = new float[ldo + 2];
+                    scalar.forwardRow(n, w, r, offs, src, 2, row1, 1, nvec);
+                    simd.forwardRow(n, w, r, offs, src, 2, row2, 1, nvec);
+                    for (int p = 0; p < nvec * lanes; p++) {
+                        assertEquals(o1[1 + r * ldo + p], row1[1 + p], 0f, "forwardRow scalar row " + r + " k=" + n);
+                        assertEquals(o2[1 + r * ldo + p], row2[1 + p], 0f, "forwardRow simd row " + r + " k=" + n);
+                    }
+                    assertEquals(0f, row2[1 + nvec * lanes], "forwardRow writes nvec vectors only");
+                }
             }
             int ldd = n * lanes + 1;
             float[] dy = ConvTest.random((long) ConvKernel.MR * ldd, rng);
@@ -120,6 +131,22 @@ class ConvPathsTest {
             scalar.weightBlock(n, dy, 1, ldd, src, 2, offs, 0, a1, 3);
             simd.weightBlock(n, dy, 1, ldd, src, 2, offs, 0, a2, 3);
             assertArrayEquals(a1, a2, "weightBlock qVectors=" + n);
+            // weightRow accumulates row r of the block, bit for bit, on both implementations
+            float[] start = ConvTest.random(ConvKernel.MR * ConvKernel.NR * lanes + 3, new Rng(n + 1));
+            float[] blockScalar = start.clone(), blockSimd = start.clone();
+            scalar.weightBlock(n, dy, 1, ldd, src, 2, offs, 0, blockScalar, 3);
+            simd.weightBlock(n, dy, 1, ldd, src, 2, offs, 0, blockSimd, 3);
+            for (int r = 0; r < ConvKernel.MR; r++) {
+                float[] rowScalar = start.clone(), rowSimd = start.clone();
+                int at = 3 + r * ConvKernel.NR * lanes;
+                scalar.weightRow(n, dy, 1 + r * ldd, src, 2, offs, 0, rowScalar, at);
+                simd.weightRow(n, dy, 1 + r * ldd, src, 2, offs, 0, rowSimd, at);
+                for (int i = at; i < at + ConvKernel.NR * lanes; i++) {
+                    assertEquals(blockScalar[i], rowScalar[i], 0f, "weightRow scalar row " + r + " qVectors=" + n);
+                    assertEquals(blockSimd[i], rowSimd[i], 0f, "weightRow simd row " + r + " qVectors=" + n);
+                }
+                assertEquals(start[at - 1], rowSimd[at - 1], 0f, "weightRow leaves other rows alone");
+            }
         }
     }
 

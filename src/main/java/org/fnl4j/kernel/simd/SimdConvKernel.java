@@ -105,6 +105,122 @@ public final class SimdConvKernel implements ConvKernel {
         c35.intoArray(out, outOff + 3 * ldo + 5 * L);
     }
 
+    @Override
+    public void forwardRow(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                           float[] out, int outOff, int nvec) {
+        switch (nvec) {
+            case 6 -> forward1x6(kCount, w, wOff, offs, src, srcOff, out, outOff);
+            case 5 -> forward1x5(kCount, w, wOff, offs, src, srcOff, out, outOff);
+            case 4 -> forward1x4(kCount, w, wOff, offs, src, srcOff, out, outOff);
+            case 3 -> forward1x3(kCount, w, wOff, offs, src, srcOff, out, outOff);
+            case 2 -> forward1x2(kCount, w, wOff, offs, src, srcOff, out, outOff);
+            case 1 -> forward1x1(kCount, w, wOff, offs, src, srcOff, out, outOff);
+            default -> throw new IllegalArgumentException("forwardRow: nvec must be 1.." + NR + ", got " + nvec);
+        }
+    }
+
+    /** One output row × 6 vectors of pixels (see {@link #forwardRow}). */
+    private static void forward1x6(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(S); FloatVector c1 = FloatVector.zero(S); FloatVector c2 = FloatVector.zero(S); FloatVector c3 = FloatVector.zero(S); FloatVector c4 = FloatVector.zero(S); FloatVector c5 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            FloatVector b = FloatVector.broadcast(S, w[wOff + k * MR]);
+            c0 = FloatVector.fromArray(S, src, s + 0 * L).fma(b, c0);
+            c1 = FloatVector.fromArray(S, src, s + 1 * L).fma(b, c1);
+            c2 = FloatVector.fromArray(S, src, s + 2 * L).fma(b, c2);
+            c3 = FloatVector.fromArray(S, src, s + 3 * L).fma(b, c3);
+            c4 = FloatVector.fromArray(S, src, s + 4 * L).fma(b, c4);
+            c5 = FloatVector.fromArray(S, src, s + 5 * L).fma(b, c5);
+        }
+        c0.intoArray(out, outOff + 0 * L);
+        c1.intoArray(out, outOff + 1 * L);
+        c2.intoArray(out, outOff + 2 * L);
+        c3.intoArray(out, outOff + 3 * L);
+        c4.intoArray(out, outOff + 4 * L);
+        c5.intoArray(out, outOff + 5 * L);
+    }
+
+    /** One output row × 5 vectors of pixels (see {@link #forwardRow}). */
+    private static void forward1x5(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(S); FloatVector c1 = FloatVector.zero(S); FloatVector c2 = FloatVector.zero(S); FloatVector c3 = FloatVector.zero(S); FloatVector c4 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            FloatVector b = FloatVector.broadcast(S, w[wOff + k * MR]);
+            c0 = FloatVector.fromArray(S, src, s + 0 * L).fma(b, c0);
+            c1 = FloatVector.fromArray(S, src, s + 1 * L).fma(b, c1);
+            c2 = FloatVector.fromArray(S, src, s + 2 * L).fma(b, c2);
+            c3 = FloatVector.fromArray(S, src, s + 3 * L).fma(b, c3);
+            c4 = FloatVector.fromArray(S, src, s + 4 * L).fma(b, c4);
+        }
+        c0.intoArray(out, outOff + 0 * L);
+        c1.intoArray(out, outOff + 1 * L);
+        c2.intoArray(out, outOff + 2 * L);
+        c3.intoArray(out, outOff + 3 * L);
+        c4.intoArray(out, outOff + 4 * L);
+    }
+
+    /** One output row × 4 vectors of pixels (see {@link #forwardRow}). */
+    private static void forward1x4(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(S); FloatVector c1 = FloatVector.zero(S); FloatVector c2 = FloatVector.zero(S); FloatVector c3 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            FloatVector b = FloatVector.broadcast(S, w[wOff + k * MR]);
+            c0 = FloatVector.fromArray(S, src, s + 0 * L).fma(b, c0);
+            c1 = FloatVector.fromArray(S, src, s + 1 * L).fma(b, c1);
+            c2 = FloatVector.fromArray(S, src, s + 2 * L).fma(b, c2);
+            c3 = FloatVector.fromArray(S, src, s + 3 * L).fma(b, c3);
+        }
+        c0.intoArray(out, outOff + 0 * L);
+        c1.intoArray(out, outOff + 1 * L);
+        c2.intoArray(out, outOff + 2 * L);
+        c3.intoArray(out, outOff + 3 * L);
+    }
+
+    /** One output row × 3 vectors of pixels (see {@link #forwardRow}). */
+    private static void forward1x3(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(S); FloatVector c1 = FloatVector.zero(S); FloatVector c2 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            FloatVector b = FloatVector.broadcast(S, w[wOff + k * MR]);
+            c0 = FloatVector.fromArray(S, src, s + 0 * L).fma(b, c0);
+            c1 = FloatVector.fromArray(S, src, s + 1 * L).fma(b, c1);
+            c2 = FloatVector.fromArray(S, src, s + 2 * L).fma(b, c2);
+        }
+        c0.intoArray(out, outOff + 0 * L);
+        c1.intoArray(out, outOff + 1 * L);
+        c2.intoArray(out, outOff + 2 * L);
+    }
+
+    /** One output row × 2 vectors of pixels (see {@link #forwardRow}). */
+    private static void forward1x2(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(S); FloatVector c1 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            FloatVector b = FloatVector.broadcast(S, w[wOff + k * MR]);
+            c0 = FloatVector.fromArray(S, src, s + 0 * L).fma(b, c0);
+            c1 = FloatVector.fromArray(S, src, s + 1 * L).fma(b, c1);
+        }
+        c0.intoArray(out, outOff + 0 * L);
+        c1.intoArray(out, outOff + 1 * L);
+    }
+
+    /** One output row × 1 vectors of pixels (see {@link #forwardRow}). */
+    private static void forward1x1(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
+                                   float[] out, int outOff) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int s = srcOff + offs[k];
+            FloatVector b = FloatVector.broadcast(S, w[wOff + k * MR]);
+            c0 = FloatVector.fromArray(S, src, s + 0 * L).fma(b, c0);
+        }
+        c0.intoArray(out, outOff + 0 * L);
+    }
+
     /** The forward block's tail: 4 rows × 5 vectors (a whole block is {@link #forward4x6}). */
     private static void forward4x5(int kCount, float[] w, int wOff, int[] offs, float[] src, int srcOff,
                                    float[] out, int outOff, int ldo) {
@@ -314,6 +430,39 @@ public final class SimdConvKernel implements ConvKernel {
         c1.intoArray(out, outOff + 1 * ldo);
         c2.intoArray(out, outOff + 2 * ldo);
         c3.intoArray(out, outOff + 3 * ldo);
+    }
+
+    @Override
+    public void weightRow(int qVectors, float[] dy, int dyOff, float[] src, int srcOff, int[] offs, int kOff,
+                          float[] acc, int accOff) {
+        FloatVector c0 = FloatVector.fromArray(S, acc, accOff + 0 * L);
+        FloatVector c1 = FloatVector.fromArray(S, acc, accOff + 1 * L);
+        FloatVector c2 = FloatVector.fromArray(S, acc, accOff + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, acc, accOff + 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, acc, accOff + 4 * L);
+        FloatVector c5 = FloatVector.fromArray(S, acc, accOff + 5 * L);
+        int s0 = srcOff + offs[kOff + 0];
+        int s1 = srcOff + offs[kOff + 1];
+        int s2 = srcOff + offs[kOff + 2];
+        int s3 = srcOff + offs[kOff + 3];
+        int s4 = srcOff + offs[kOff + 4];
+        int s5 = srcOff + offs[kOff + 5];
+        for (int v = 0; v < qVectors; v++) {
+            int q = v * L;
+            FloatVector y = FloatVector.fromArray(S, dy, dyOff + q);
+            c0 = y.fma(FloatVector.fromArray(S, src, s0 + q), c0);
+            c1 = y.fma(FloatVector.fromArray(S, src, s1 + q), c1);
+            c2 = y.fma(FloatVector.fromArray(S, src, s2 + q), c2);
+            c3 = y.fma(FloatVector.fromArray(S, src, s3 + q), c3);
+            c4 = y.fma(FloatVector.fromArray(S, src, s4 + q), c4);
+            c5 = y.fma(FloatVector.fromArray(S, src, s5 + q), c5);
+        }
+        c0.intoArray(acc, accOff + 0 * L);
+        c1.intoArray(acc, accOff + 1 * L);
+        c2.intoArray(acc, accOff + 2 * L);
+        c3.intoArray(acc, accOff + 3 * L);
+        c4.intoArray(acc, accOff + 4 * L);
+        c5.intoArray(acc, accOff + 5 * L);
     }
 
     @Override
