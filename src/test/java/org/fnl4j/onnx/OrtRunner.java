@@ -9,11 +9,11 @@ import java.nio.LongBuffer;
 import java.util.Map;
 
 /** Runs ONNX bytes in ONNX Runtime (Java) on one input: the verifying runtime of the ONNX tests. */
-final class OrtRunner {
+public final class OrtRunner {
     private OrtRunner() {}
 
     /** @return the single output, flattened, for a float32 input (N, example...). */
-    static float[] runFloat(byte[] model, String input, float[] x, long... shape) throws OrtException {
+    public static float[] runFloat(byte[] model, String input, float[] x, long... shape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
              OrtSession s = env.createSession(model, o);
@@ -24,7 +24,7 @@ final class OrtRunner {
     }
 
     /** @return the single output, flattened, for an int64 input (N, T). */
-    static float[] runLong(byte[] model, String input, long[] x, long... shape) throws OrtException {
+    public static float[] runLong(byte[] model, String input, long[] x, long... shape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
              OrtSession s = env.createSession(model, o);
