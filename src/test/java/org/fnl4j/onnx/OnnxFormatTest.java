@@ -92,17 +92,10 @@ class OnnxFormatTest {
 
     @Test
     void aTensorWhoseDataDisagreesWithItsDimsIsRefused() throws Exception {
-        OnnxModel m = OnnxCodec.decode(tinyMlp(), "tiny.onnx");
-        OnnxModel.Tensor w = m.graph().initializers().get(0);
-        // Re-encode the first initializer with one dim doubled but the same data.
-        long[] dims = w.dims().clone();
-        dims[0] *= 2;
-        byte[] forged = OnnxCodec.encode(withInitializer(m, 0, new OnnxModel.Tensor(w.name(), w.type(), w.dims(),
-                w.floats(), w.longs())));
-        String tag = new String(forged, java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(tag.contains(w.name()));
-        byte[] b = replaceDims(forged, w, dims[0]);
-        OnnxFormatException e = fails(b, "dims.onnx");
+        byte[] good = tinyMlp();
+        OnnxModel.Tensor w = OnnxCodec.decode(good, "tiny.onnx").graph().initializers().get(0);
+        // The first initializer's first dim doubled in the file; its raw_data keeps the original size.
+        OnnxFormatException e = fails(replaceFirstDim(good, w, 2 * w.dims()[0]), "dims.onnx");
         assertTrue(e.getMessage().contains("tensor '" + w.name() + "'") && e.getMessage().contains("raw_data holds"),
                 e.getMessage());
     }
@@ -143,16 +136,8 @@ class OnnxFormatTest {
                 new OnnxModel.Graph(g.name(), nodes, g.initializers(), g.inputs(), g.outputs()), m.metadata());
     }
 
-    static OnnxModel withInitializer(OnnxModel m, int i, OnnxModel.Tensor t) {
-        OnnxModel.Graph g = m.graph();
-        List<OnnxModel.Tensor> inits = new ArrayList<>(g.initializers());
-        inits.set(i, t);
-        return new OnnxModel(m.irVersion(), m.opsetVersion(), m.producerName(), m.producerVersion(),
-                new OnnxModel.Graph(g.name(), g.nodes(), inits, g.inputs(), g.outputs()), m.metadata());
-    }
-
     /** Rewrites the first dim (a one-byte varint after tag 0x08) of tensor {@code t} in the encoded file. */
-    static byte[] replaceDims(byte[] b, OnnxModel.Tensor t, long newFirstDim) {
+    static byte[] replaceFirstDim(byte[] b, OnnxModel.Tensor t, long newFirstDim) {
         // A tensor message starts with its dims: 0x08 <varint dim0> 0x08 <varint dim1> ...; dim0 < 128 here.
         byte[] pattern = new byte[] {0x08, (byte) t.dims()[0], 0x08, (byte) t.dims()[1], 0x10};
         int at = indexOf(b, pattern);
