@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DocsSnippetsTest {
     /** The documents whose Java blocks must compile. */
     static final List<String> FILES = List.of("README.md", "docs/cli.md", "docs/data.md", "docs/factorized.md",
-            "docs/layers-and-models.md", "docs/ops.md");
+            "docs/layers-and-models.md", "docs/onnx.md", "docs/ops.md");
 
     @TempDir
     Path out;

@@ -35,7 +35,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new TrainCommand(), new EvalCommand(), new CompressCommand(), new CollapseCommand(),
-                new InspectCommand(), new BenchCommand(), new ReportCommand(), new ExperimentCommand())) {
+                new ExportCommand(), new ImportCommand(), new InspectCommand(), new BenchCommand(), new ReportCommand(), new ExperimentCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

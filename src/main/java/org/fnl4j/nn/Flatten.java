@@ -35,6 +35,9 @@ public class Flatten extends Module {
         return Shapes.flatten(input, startDim);
     }
 
+    /** @return the first dimension merged (1: keep the batch dimension). */
+    public int startDim() { return startDim; }
+
     @Override
     protected String describe() {
         return startDim == 1 ? "Flatten" : "Flatten(startDim " + startDim + ")";

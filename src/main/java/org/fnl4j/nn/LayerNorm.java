@@ -57,6 +57,9 @@ public class LayerNorm extends Module {
 
     public int features() { return d; }
 
+    /** @return the epsilon added to the variance. */
+    public float eps() { return eps; }
+
     @Override
     protected String describe() {
         return "LayerNorm(" + d + (eps == 1e-5f ? "" : ", eps " + eps) + ")";

@@ -37,6 +37,14 @@ public class MaxPool2d extends Module {
         return Pooling.maxPool2d(input, k, stride, pad);
     }
 
+    /** @return the window size k (k×k). */
+    public int kernel() { return k; }
+
+    public int stride() { return stride; }
+
+    /** @return the padding on every side (padding never wins the max). */
+    public int padding() { return pad; }
+
     @Override
     protected String describe() {
         return "MaxPool2d(" + k + "x" + k + (stride == k ? "" : ", stride " + stride) + (pad == 0 ? "" : ", pad " + pad)

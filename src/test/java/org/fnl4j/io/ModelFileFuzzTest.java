@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.util.Arrays;
+import org.fnl4j.onnx.OnnxFormatException;
+import org.fnl4j.onnx.OnnxFormatTestAccess;
+import org.fnl4j.onnx.OnnxImport;
 import org.fnl4j.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,32 @@ class ModelFileFuzzTest {
         }
         assertTrue(rejected > 2000, "most mutants must be rejected, rejected " + rejected);
         assertTrue(loaded > 0, "mutants in float data with a resealed checksum still load");
+    }
+
+    /**
+     * The same mutations on ONNX files (a tiny MLP and a narrow ResNet-20 exported by fnl4j): each
+     * either imports or fails with {@link OnnxFormatException} naming the source.
+     */
+    @Test
+    void mutatedAndTruncatedOnnxFilesImportOrFailCleanly() throws Exception {
+        byte[][] goods = {OnnxFormatTestAccess.tinyMlp(), OnnxFormatTestAccess.narrowResNet()};
+        Rng rng = new Rng(2025);
+        int loaded = 0;
+        int rejected = 0;
+        for (int iter = 0; iter < 3000; iter++) {
+            byte[] b = mutate(goods[iter % 2], rng);
+            try {
+                OnnxImport.fromBytes(b, "onnx-fuzz#" + iter);
+                loaded++;
+            } catch (OnnxFormatException e) {
+                assertTrue(e.getMessage().startsWith("onnx-fuzz#" + iter + ": "), e.getMessage());
+                rejected++;
+            } catch (Throwable t) {
+                fail("ONNX mutant #" + iter + " threw " + t + " instead of OnnxFormatException", t);
+            }
+        }
+        assertTrue(rejected > 1000, "most mutants must be rejected, rejected " + rejected);
+        assertTrue(loaded > 0, "mutants in float data still import");
     }
 
     private static byte[] mutate(byte[] good, Rng rng) {
