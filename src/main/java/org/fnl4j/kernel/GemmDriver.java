@@ -74,6 +74,16 @@ final class GemmDriver {
      */
     static final int DOT_MAX_OUTPUT = 4096;
 
+    /**
+     * A product with at most this many rows of C (a linear layer on a batch of 1 to 4) takes the
+     * dot-product path at any k: the packed path would first pack all of B (the whole weight matrix,
+     * gathered across its rows) to multiply it by one row, which made a batch of one through a
+     * 784-512-512-10 MLP cost about 0.6 ms. Batches this small do not occur in training.
+     */
+    static final int DOT_FEW_ROWS = 4;
+    /** Largest m·n for {@link #DOT_FEW_ROWS}: lane partials of 64 Ki elements (4 MB) at most. */
+    static final long DOT_FEW_ROWS_MAX_OUTPUT = 1L << 16;
+
     /** The shared driver; declared after the settings above, which its constructor reads. */
     static final GemmDriver INSTANCE = new GemmDriver(
             Kernels.active().gemm(), Kernels.active().gemmDot());
@@ -293,15 +303,19 @@ final class GemmDriver {
 
     /**
      * Whether C = A·Bᵀ goes to the dot-product path: A and B both read along contiguous rows
-     * (op(A) = A, op(B) = Bᵀ), a long k for which {@link #kParts} splits k, and a C of at most
-     * {@link #DOT_MAX_OUTPUT} elements (a weight gradient dW = dY·colᵀ over a batch with few
+     * (op(A) = A, op(B) = Bᵀ), and either at most {@link #DOT_FEW_ROWS} rows of C, or a long k for
+     * which {@link #kParts} splits k and a C of at most {@link #DOT_MAX_OUTPUT} elements (a weight gradient dW = dY·colᵀ over a batch with few
      * channels). There the broadcast micro-kernel would have to gather one operand into k-major
      * panels and, swapped or not, run with part of its panel empty (16 of 64 columns for a
      * 16-channel convolution); the dot kernel reads both operands in place with every lane busy.
      * Depends on the shape only.
      */
     static boolean dotProducts(boolean transA, boolean transB, int m, int n, int k) {
-        return DOT_PATH && !transA && transB && (long) m * n <= DOT_MAX_OUTPUT && kParts(m, n, k) > 1;
+        if (!DOT_PATH || transA || !transB) {
+            return false;
+        }
+        return (long) m * n <= DOT_MAX_OUTPUT && kParts(m, n, k) > 1
+                || m <= DOT_FEW_ROWS && (long) m * n <= DOT_FEW_ROWS_MAX_OUTPUT;
     }
 
     /**

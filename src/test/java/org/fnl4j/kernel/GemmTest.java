@@ -338,6 +338,20 @@ class GemmTest {
         }
     }
 
+    /** A batch of 1 to 4 through a linear layer (C = A·Bᵀ, few rows) takes the dot path and is right at odd sizes. */
+    @Test
+    void fewRowsOfATimesBTransposedAreRight() {
+        for (GemmDriver d : drivers()) {
+            for (int m : new int[] {1, 3, 4}) {
+                for (int[] nk : new int[][] {{1, 1}, {7, 31}, {37, 1021}, {512, 784}}) {
+                    assertTrue(GemmDriver.dotProducts(false, true, m, nk[0], nk[1]));
+                    Problem p = new Problem(false, true, m, nk[0], nk[1], 1f, 0.5f, 3, 7);
+                    p.check(p.run(d), d.dotKernel().getClass().getSimpleName() + " " + p);
+                }
+            }
+        }
+    }
+
     /** SIMD dot kernel against its scalar twin at odd k, full and edge tiles, with offsets and padded rows. */
     @Test
     void simdDotKernelMatchesScalarTwin() {
@@ -348,7 +362,7 @@ class GemmTest {
         assertEquals(4, simd.cols());
         Rng rng = new Rng(11);
         for (int kc : new int[] {1, 7, 31, 1021}) {
-            for (int[] tile : new int[][] {{4, 4}, {1, 1}, {3, 4}, {4, 2}}) {
+            for (int[] tile : new int[][] {{4, 4}, {1, 1}, {1, 4}, {3, 4}, {4, 2}}) {
                 int lda = kc + 3, ldb = kc + 5, aOff = 2, bOff = 9;
                 float[] a = random(rng, aOff + 4 * lda), b = random(rng, bOff + 4 * ldb);
                 double[] got = dotTile(simd, tile, kc, a, aOff, lda, b, bOff, ldb);
@@ -399,6 +413,10 @@ class GemmTest {
         assertTrue(GemmDriver.dotProducts(false, true, 16, 144, 100_352));
         assertFalse(GemmDriver.dotProducts(false, true, 64, 576, 100_352), "m·n above DOT_MAX_OUTPUT");
         assertFalse(GemmDriver.dotProducts(false, true, 16, 144, 1000), "k too short to split");
+        assertTrue(GemmDriver.dotProducts(false, true, 1, 512, 784), "a batch of one through a linear layer");
+        assertTrue(GemmDriver.dotProducts(false, true, 4, 512, 784), "a batch of four");
+        assertFalse(GemmDriver.dotProducts(false, true, 5, 512, 784), "five rows: the packed path");
+        assertFalse(GemmDriver.dotProducts(false, false, 1, 512, 784), "B read across its rows");
         assertFalse(GemmDriver.dotProducts(true, true, 16, 144, 100_352), "A read across its rows");
         assertFalse(GemmDriver.dotProducts(false, false, 16, 144, 100_352), "B read across its rows");
     }

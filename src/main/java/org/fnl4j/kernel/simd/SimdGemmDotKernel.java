@@ -98,19 +98,45 @@ public final class SimdGemmDotKernel implements GemmDotKernel {
         }
     }
 
+    /**
+     * Edge tiles, one row of A at a time against up to {@link #COLS} rows of B: the columns' chains
+     * are interleaved so that a one-row product (a batch of one through a linear layer) is not bound
+     * by the FMA's latency. Each element gets the same operations, in the same order, as a single
+     * chain would give it.
+     */
     @Override
     public void dotAddEdge(int tileRows, int tileCols, int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                            int ldb, float[] part, int partOff, int ldp) {
         int bound = S.loopBound(kc);
         for (int i = 0; i < tileRows; i++) {
+            int ai = aOff + i * lda, po = partOff + i * ldp;
+            if (tileCols == COLS) {
+                int b0 = bOff, b1 = bOff + ldb, b2 = bOff + 2 * ldb, b3 = bOff + 3 * ldb;
+                FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+                for (int p = 0; p < bound; p += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, ai + p);
+                    c0 = x.fma(FloatVector.fromArray(S, b, b0 + p), c0);
+                    c1 = x.fma(FloatVector.fromArray(S, b, b1 + p), c1);
+                    c2 = x.fma(FloatVector.fromArray(S, b, b2 + p), c2);
+                    c3 = x.fma(FloatVector.fromArray(S, b, b3 + p), c3);
+                }
+                FloatVector.fromArray(S, part, po).add(c0).intoArray(part, po);
+                FloatVector.fromArray(S, part, po + L).add(c1).intoArray(part, po + L);
+                FloatVector.fromArray(S, part, po + 2 * L).add(c2).intoArray(part, po + 2 * L);
+                FloatVector.fromArray(S, part, po + 3 * L).add(c3).intoArray(part, po + 3 * L);
+                for (int j = 0; j < COLS; j++) {
+                    tail(bound, kc, a, ai, b, bOff + j * ldb, part, po + j * L);
+                }
+                continue;
+            }
             for (int j = 0; j < tileCols; j++) {
-                int ai = aOff + i * lda, bj = bOff + j * ldb, po = partOff + i * ldp + j * L;
+                int bj = bOff + j * ldb, pj = po + j * L;
                 FloatVector acc = FloatVector.zero(S);
                 for (int p = 0; p < bound; p += L) {
                     acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
                 }
-                FloatVector.fromArray(S, part, po).add(acc).intoArray(part, po);
-                tail(bound, kc, a, ai, b, bj, part, po);
+                FloatVector.fromArray(S, part, pj).add(acc).intoArray(part, pj);
+                tail(bound, kc, a, ai, b, bj, part, pj);
             }
         }
     }
