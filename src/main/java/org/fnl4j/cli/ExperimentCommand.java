@@ -25,6 +25,7 @@ import org.fnl4j.train.Compression;
 import org.fnl4j.train.DataRef;
 import org.fnl4j.train.Decay;
 import org.fnl4j.train.Evaluation;
+import org.fnl4j.train.FactorizeLayers;
 import org.fnl4j.train.MetricsLog;
 import org.fnl4j.train.OptimizerKind;
 import org.fnl4j.train.Recipe;
@@ -50,13 +51,39 @@ final class ExperimentCommand implements Command {
 
     /**
      * One arm of an experiment: a label, how it changes the experiment's recipe, and optionally the
-     * arm whose run (same seed) it builds on; that run is made first when it is missing.
+     * arm whose run (same seed) it builds on; that run is made first when it is missing. Arms of a
+     * λ sweep name their {@code family} (the arms that differ only in λ) and their {@code lambda}; the
+     * summary picks each family's λ on the validation split.
      */
-    record Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link) {
+    record Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link, String family,
+               Double lambda) {
         Arm(String label, UnaryOperator<Recipe.Builder> change) {
-            this(label, change, null, Link.NONE);
+            this(label, change, null, Link.NONE, null, null);
+        }
+
+        Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link) {
+            this(label, change, after, link, null, null);
+        }
+
+        /** An arm of a λ sweep: FAMILY-lLAMBDA, the family's change with weight/Frobenius decay λ. */
+        static Arm swept(String family, double lambda, UnaryOperator<Recipe.Builder> change) {
+            return new Arm(family + "-l" + lambdaId(lambda), b -> change.apply(b).wd(lambda), null, Link.NONE, family,
+                    lambda);
         }
     }
+
+    /** λ as it appears in arm labels, one significant digit: 1e-4 → "1e-4", 3e-5 → "3e-5". */
+    static String lambdaId(double lambda) {
+        String s = String.format(Locale.ROOT, "%.0e", lambda);
+        return s.replace("e-0", "e-").replace("e+0", "e");
+    }
+
+    /** The λ values of the Transformer sweep (the paper sweeps 1e-6 to 1e-4; one above its range). */
+    static final List<Double> LM_LAMBDAS = List.of(1e-6, 1e-5, 1e-4, 1e-3);
+
+    /** The paper's Transformer optimization (fairseq): NAG, lr 0.25, flat warm-up then 1/√step, clip norm 0.1. */
+    static final UnaryOperator<Recipe.Builder> PAPER_LM = b -> b.data(DataRef.text()).optimizer(OptimizerKind.NAG)
+            .lr(0.25).schedule(Schedule.inverseSqrt(200, 1)).clip(0.1).validFraction(0.1).augment(Augment.NONE);
 
     /**
      * An experiment: its arms, the recipe settings they share ({@code base}, applied to the
@@ -158,6 +185,34 @@ final class ExperimentCommand implements Command {
                         + "reports test bits per character",
                 lm, Architecture.TRANSFORMER, b -> b.data(DataRef.text()).optimizer(OptimizerKind.ADAMW).lr(0.001)
                         .schedule(Schedule.warmupCosine(100)).augment(Augment.NONE), false));
+
+        List<Arm> sweep = new ArrayList<>();
+        for (double l : LM_LAMBDAS) {
+            sweep.add(Arm.swept("dense-WD", l, b -> b.dense().init(FactorInit.DEFAULT).decay(Decay.WEIGHT)));
+        }
+        for (double l : LM_LAMBDAS) {
+            sweep.add(Arm.swept("attn-FD", l, b -> b.rank(1.0).factorize(FactorizeLayers.ATTENTION)
+                    .init(FactorInit.DEFAULT).decay(Decay.FROBENIUS)));
+        }
+        for (FactorInit init : FactorInit.values()) {
+            for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+                String family = "mlp-s0.5-" + (init == FactorInit.SPECTRAL ? "SI" : "noSI") + "-"
+                        + (decay == Decay.FROBENIUS ? "FD" : "WD");
+                for (double l : LM_LAMBDAS) {
+                    sweep.add(Arm.swept(family, l, b -> b.rank(0.5).factorize(FactorizeLayers.NON_ATTENTION).init(init)
+                            .decay(decay)));
+                }
+            }
+        }
+        EXPERIMENTS.put("transformer-sweep", new Experiment("transformer-sweep",
+                "character-level Transformer LM with the paper's optimization (NAG momentum 0.99, lr 0.25, inverse-sqrt "
+                        + "schedule with a flat 200-step warm-up, gradient clipping at global norm 0.1, coupled L2 weight "
+                        + "decay / Frobenius decay) and a lambda sweep " + LM_LAMBDAS + " per arm: dense with weight decay "
+                        + "on Q, K, V, O vs Frobenius decay on the per-head QK and OV products (attention factorized at "
+                        + "full head dimension), then the MLP factorized at s = 0.5 +- SI +- FD (attention dense); "
+                        + "lambda is chosen on a validation split (the last 10% of the training text) and the summary "
+                        + "reports test bits per character at that lambda",
+                sweep, Architecture.TRANSFORMER, PAPER_LM, false));
     }
 
     @Override
@@ -208,7 +263,8 @@ final class ExperimentCommand implements Command {
                 .opt("seeds", "N", "2", "seeds per arm (FIRST .. FIRST+N-1)")
                 .opt("first-seed", "FIRST", "0", "the first seed (split one experiment over several processes by seed)")
                 .opt("arms", "A,B,..", "all", "run only these arms (labels as in the summary; a trailing * matches a prefix)")
-                .opt("schedule", "S", "the paper's: x0.1 after 7/15 and 11/15 of the epochs (transformer: warmup-cosine:100)",
+                .opt("schedule", "S", "the paper's: x0.1 after 7/15 and 11/15 of the epochs (transformer: warmup-cosine:100; "
+                        + "transformer-sweep: inverse-sqrt:200:1)",
                         "learning-rate schedule, as for fnl train")
                 .opt("epochs", "N", "15", "epochs per run")
                 .opt("finetune-epochs", "N", "a third of --epochs, at least 1",
@@ -270,6 +326,10 @@ final class ExperimentCommand implements Command {
                     break;
                 }
                 runDirs.add(run);
+                Object valid = lastMetric(run, Run.VALID_LOSS);
+                if (valid != null) {
+                    res.put(Run.VALID_LOSS, valid);
+                }
                 if (ex.collapse()) {
                     collapseAndEvaluate(run, res, err);
                 }
@@ -434,6 +494,16 @@ final class ExperimentCommand implements Command {
         return chosen;
     }
 
+    /** The value of {@code key} in the last line of a run's metrics, or null when absent. */
+    static Object lastMetric(Path run, String key) throws IOException {
+        Path f = run.resolve(Run.METRICS);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        List<Map<String, Object>> rows = MetricsLog.read(f);
+        return rows.isEmpty() ? null : rows.get(rows.size() - 1).get(key);
+    }
+
     /** The result line of a finished run, rebuilt from its model file and metrics. */
     private static Map<String, Object> finished(Path run) throws Exception {
         Model m = Model.load(run.resolve(Run.MODEL));
@@ -487,7 +557,52 @@ final class ExperimentCommand implements Command {
                         100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size()));
             }
         }
+        sb.append(sweepSelection(ex, results));
         sb.append(String.format(Locale.ROOT, "%nspread = (max − min) / 2 over seeds; wall time %.0f s%n", seconds));
+        return sb.toString();
+    }
+
+    /**
+     * For the λ-sweep arms among {@code results}: per family, the λ whose runs have the lowest mean
+     * validation loss, and the test result at that λ (bits per character for text). Empty when no
+     * swept arm has a validation loss.
+     */
+    static String sweepSelection(Experiment ex, Map<String, List<Map<String, Object>>> results) {
+        Map<String, List<Arm>> families = new LinkedHashMap<>();
+        for (Arm a : ex.arms()) {
+            if (a.family() != null && results.containsKey(a.label())
+                    && results.get(a.label()).stream().allMatch(r -> r.get(Run.VALID_LOSS) != null)) {
+                families.computeIfAbsent(a.family(), k -> new ArrayList<>()).add(a);
+            }
+        }
+        if (families.isEmpty()) {
+            return "";
+        }
+        boolean text = ex.model().takesTokens();
+        double unit = text ? Math.log(2) : 1;
+        String what = text ? "bits/char" : "loss";
+        StringBuilder sb = new StringBuilder("\n### λ chosen on the validation split\n\n");
+        sb.append("| family | λ chosen | validation ").append(what).append(" at λ | test ").append(what)
+                .append(" at λ (mean ± spread) | runs | validation ").append(what).append(" per λ |\n");
+        sb.append("|---|---:|---:|---:|---:|---|\n");
+        for (Map.Entry<String, List<Arm>> f : families.entrySet()) {
+            Arm best = null;
+            double bestValid = Double.POSITIVE_INFINITY;
+            List<String> perLambda = new ArrayList<>();
+            for (Arm a : f.getValue()) {
+                double v = mean(results.get(a.label()).stream().mapToDouble(r -> Plots.num(r.get(Run.VALID_LOSS)) / unit)
+                        .toArray());
+                perLambda.add(String.format(Locale.ROOT, "%s: %.4f", lambdaId(a.lambda()), v));
+                if (v < bestValid) {
+                    bestValid = v;
+                    best = a;
+                }
+            }
+            double[] test = results.get(best.label()).stream().mapToDouble(r -> Plots.num(r.get("test_loss")) / unit)
+                    .toArray();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f ± %.4f | %d | %s |%n", f.getKey(),
+                    lambdaId(best.lambda()), bestValid, mean(test), spread(test), test.length, String.join(", ", perLambda)));
+        }
         return sb.toString();
     }
 
