@@ -79,6 +79,8 @@ final class TrainCommand implements Command {
                                 + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS[:START]\n"
                                 + "(START: the warm-up's first lr as a fraction of --lr; 1 = flat warm-up as fairseq's "
                                 + "--warmup-init-lr = --lr)")
+                .opt("prune-target", "fraction|low-rank", "fraction", "with --prune F: keep round(F x the dense count) "
+                        + "parameters, or exactly as many as the low-rank model at --params F has")
                 .opt("clip", "N", null, "clip the loss gradient to global norm N before the decay terms are added")
                 .opt("valid-fraction", "F", null, "text: hold out the last fraction F of the training text as a "
                         + "validation split, evaluated after every epoch (valid_loss)")

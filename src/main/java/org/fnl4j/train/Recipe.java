@@ -55,6 +55,8 @@ import org.fnl4j.nn.factorized.FactorizationSpec;
  * @param factorize  which layers of the Transformer are factorized ({@link FactorizeLayers#ALL} for image models)
  * @param clip       clip the loss gradient to this global norm before the regularizers add theirs, in
  *                   (0, 1e6], or null for no clipping
+ * @param pruneTarget with {@code prune} F: keep round(F·P) parameters, or exactly the low-rank model's count at
+ *                   budget F ({@link PruneTarget})
  * @param validFraction text only: hold out the last fraction of the training text, in (0, 0.5], as a validation
  *                   split evaluated after every epoch ({@code valid_loss} in the metrics), or null for none
  */
@@ -62,13 +64,14 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
                      ConvScheme convScheme, boolean deep, FactorInit init, Decay decay, Path rescaleTo, double wd,
                      int epochs, int batch, OptimizerKind optimizer, double lr, Schedule schedule, Augment augment,
                      long seed, Integer trainLimit, Integer testLimit, int context, boolean denseTwin,
-                     Path finetuneFrom, FactorizeLayers factorize, Double clip, Double validFraction) {
+                     Path finetuneFrom, FactorizeLayers factorize, Double clip, Double validFraction,
+                     PruneTarget pruneTarget) {
 
     /** The run.json keys, in the order {@link #toJson()} writes them. */
     public static final List<String> KEYS = List.of("data", "model", "width", "rank", "params", "prune", "conv_scheme",
             "middle", "init", "decay", "rescale_to", "wd", "epochs", "batch", "optimizer", "lr", "schedule", "augment",
             "seed", "train_limit", "test_limit", "context", "dense_twin", "finetune_from", "factorize", "clip",
-            "valid_fraction");
+            "valid_fraction", "prune_target");
 
     public Recipe {
         require(data, "data", DataRef.ACCEPTED);
@@ -78,6 +81,10 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         require(decay, "decay", "weight, frobenius or none");
         require(optimizer, "optimizer", "sgd, momentum, adamw or nag");
         require(factorize, "factorize", "all, attention or non-attention");
+        require(pruneTarget, "prune_target", "fraction or low-rank");
+        if (pruneTarget != PruneTarget.FRACTION && prune == null) {
+            throw new IllegalArgumentException("recipe: prune_target " + pruneTarget.id() + " needs prune (the budget)");
+        }
         require(schedule, "schedule", Schedule.ACCEPTED);
         require(augment, "augment", "none, crop, flip or crop+flip");
         range("width", width, 0, true, 64);
@@ -178,7 +185,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
      * @return the run.json object: snake_case keys ({@link #KEYS}), JSON values only; {@code rank} is
      *         "dense", a number, or null when {@code params} is given; {@code params},
      *         {@code finetune_from}, {@code factorize} (other than "all"), {@code clip} and
-     *         {@code valid_fraction} appear only when set
+     *         {@code valid_fraction}, {@code prune_target} (other than "fraction") appear only when set
      */
     public Map<String, Object> toJson() {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -210,6 +217,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         if (factorize != FactorizeLayers.ALL) c.put("factorize", factorize.id());
         if (clip != null) c.put("clip", clip);
         if (validFraction != null) c.put("valid_fraction", validFraction);
+        if (pruneTarget != PruneTarget.FRACTION) c.put("prune_target", pruneTarget.id());
         return c;
     }
 
@@ -266,6 +274,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         if (m.containsKey("factorize")) b.factorize(FactorizeLayers.of(j.string("factorize")));
         if (m.get("clip") != null) b.clip(j.number("clip"));
         if (m.get("valid_fraction") != null) b.validFraction(j.number("valid_fraction"));
+        if (m.containsKey("prune_target")) b.pruneTarget(PruneTarget.of(j.string("prune_target")));
         return b.build();
     }
 
@@ -340,6 +349,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         private FactorizeLayers factorize = FactorizeLayers.ALL;
         private Double clip;
         private Double validFraction;
+        private PruneTarget pruneTarget = PruneTarget.FRACTION;
 
         private Builder() {}
 
@@ -371,6 +381,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             factorize = r.factorize;
             clip = r.clip;
             validFraction = r.validFraction;
+            pruneTarget = r.pruneTarget;
         }
 
         public Builder data(DataRef d) { data = d; return this; }
@@ -433,6 +444,9 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         /** Clip the loss gradient to this global norm (null: no clipping). */
         public Builder clip(Double maxNorm) { clip = maxNorm; return this; }
 
+        /** How the prune fraction sets the kept parameter count (default {@link PruneTarget#FRACTION}). */
+        public Builder pruneTarget(PruneTarget t) { pruneTarget = t; return this; }
+
         /** Hold out this last fraction of the training text for validation (null: none). */
         public Builder validFraction(Double fraction) { validFraction = fraction; return this; }
 
@@ -447,7 +461,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             Augment aug = augment != null ? augment : text ? Augment.NONE : Augment.CROP_FLIP;
             return new Recipe(data, model, width, rank, params, prune, convScheme, deep, init, decay, rescaleTo, wd, epochs,
                     batch, opt, rate, sched, aug, seed, trainLimit, testLimit, context, denseTwin, finetuneFrom, factorize,
-                    clip, validFraction);
+                    clip, validFraction, pruneTarget);
         }
     }
 }

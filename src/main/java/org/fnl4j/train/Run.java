@@ -271,7 +271,7 @@ public final class Run {
         if (recipe.finetuneFrom() != null) {
             Model src = Model.load(recipe.finetuneFrom());
             long dense = Compression.denseParameterCount(src);
-            Compression.Compressed c = recipe.prune() != null ? Compression.prune(src, recipe.prune())
+            Compression.Compressed c = recipe.prune() != null ? Compression.prune(src, recipe.prune(), recipe.pruneTarget())
                     : Compression.lowRank(src, requireFactorization());
             return new Network(src.spec(), c.module(), dense, c.factorization(), c.mask());
         }
@@ -286,7 +286,8 @@ public final class Run {
         if (f != null) {
             Factorize.apply(model, f, rng);
         }
-        MagnitudePruning mask = recipe.prune() != null ? Compression.pruneAtOnce(model, recipe.prune()) : null;
+        MagnitudePruning mask = recipe.prune() != null ? Compression.pruneAtOnce(model, recipe.prune(), recipe.pruneTarget())
+                : null;
         return new Network(spec, model, dense, f, mask);
     }
 
