@@ -161,10 +161,16 @@ final class ExperimentCommand implements Command {
                         b -> b.rank(deep ? 1.0 : 3.0).deep(deep).init(FactorInit.DEFAULT).decay(decay)));
             }
         }
+        // The paper's deep arms also start from SI (U, V from the SVD of the dense init, M = I); at s = 1 SI is
+        // exact, so these start from the dense model's function.
+        for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+            over.add(new Arm("deep-UMV-SI-" + (decay == Decay.FROBENIUS ? "FD" : "WD"),
+                    b -> b.rank(1.0).deep(true).init(FactorInit.SPECTRAL).decay(decay)));
+        }
         EXPERIMENTS.put("distillation", new Experiment("distillation",
-                "teacher-free distillation: overcomplete ResNet-20, deep U·M·Vᵀ (s = 1 with a middle factor) and wide "
-                        + "(s = 3), with and without FD, vs dense; each trained factorized model is then collapsed into "
-                        + "the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated",
+                "teacher-free distillation: overcomplete ResNet-20, deep U·M·Vᵀ (s = 1 with a middle factor; default "
+                        + "init and SI) and wide (s = 3), with and without FD, vs dense; each trained factorized model is "
+                        + "then collapsed into the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated",
                 over, Architecture.RESNET20, b -> b, true));
 
         UnaryOperator<Recipe.Builder> norm = b -> b.rank(0.111).init(FactorInit.SPECTRAL);
@@ -172,8 +178,15 @@ final class ExperimentCommand implements Command {
         normalization.add(new Arm("FD", b -> norm.apply(b).decay(Decay.FROBENIUS)));
         normalization.add(new Arm("no-decay", b -> norm.apply(b).decay(Decay.NONE)));
         normalization.add(new Arm("no-decay-rescaled", b -> norm.apply(b).decay(Decay.NONE), "FD", Link.RESCALE_TO));
+        // The same three arms from the default init, as the paper runs them for both inits.
+        UnaryOperator<Recipe.Builder> normDefault = b -> b.rank(0.111).init(FactorInit.DEFAULT);
+        normalization.add(new Arm("noSI-FD", b -> normDefault.apply(b).decay(Decay.FROBENIUS)));
+        normalization.add(new Arm("noSI-no-decay", b -> normDefault.apply(b).decay(Decay.NONE)));
+        normalization.add(new Arm("noSI-no-decay-rescaled", b -> normDefault.apply(b).decay(Decay.NONE), "noSI-FD",
+                Link.RESCALE_TO));
         EXPERIMENTS.put("normalization", new Experiment("normalization",
-                "FD as normalization (ResNet-20, s = 0.111, SI): Frobenius decay vs no decay on the factors vs no decay "
+                "FD as normalization (ResNet-20, s = 0.111, SI; the noSI-* arms the same from the default init): "
+                        + "Frobenius decay vs no decay on the factors vs no decay "
                         + "with each product's factors rescaled after every step so that ‖UVᵀ‖_F follows the FD run's "
                         + "recorded trajectory (same seed; other parameters keep weight decay in all three arms)",
                 normalization, Architecture.RESNET20));
