@@ -348,6 +348,7 @@ final class ExperimentCommand implements Command {
                 if (valid != null) {
                     res.put(Run.VALID_LOSS, valid);
                 }
+                deployment(run, res);
                 if (ex.collapse()) {
                     collapseAndEvaluate(run, res, err);
                 }
@@ -512,6 +513,28 @@ final class ExperimentCommand implements Command {
         return chosen;
     }
 
+    /**
+     * Adds what a user deploys to a run's result line: the model file's size in bytes
+     * ({@code model_bytes}), training items/s of the last epoch ({@code train_items_per_second}) and,
+     * for runs that record their test size, items/s of the last epoch's test evaluation
+     * ({@code eval_items_per_second}). Pruned models keep dense shapes, so their files and speeds are
+     * the dense model's.
+     */
+    static void deployment(Path run, Map<String, Object> res) throws IOException {
+        Path model = run.resolve(Run.MODEL);
+        if (Files.isRegularFile(model)) {
+            res.put("model_bytes", Files.size(model));
+        }
+        Object train = lastMetric(run, "items_per_second");
+        if (train instanceof Number n) {
+            res.put("train_items_per_second", n.doubleValue());
+        }
+        Object items = lastMetric(run, Run.TEST_ITEMS), secs = lastMetric(run, "eval_seconds");
+        if (items instanceof Number i && secs instanceof Number e && e.doubleValue() > 0) {
+            res.put("eval_items_per_second", i.doubleValue() / e.doubleValue());
+        }
+    }
+
     /** The value of {@code key} in the last line of a run's metrics, or null when absent. */
     static Object lastMetric(Path run, String key) throws IOException {
         Path f = run.resolve(Run.METRICS);
@@ -548,8 +571,10 @@ final class ExperimentCommand implements Command {
         sb.append(text ? "| arm | params | % dense | test bits/char (mean ± spread) | test accuracy | runs |\n"
                 : collapsed ? "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | collapsed params "
                         + "| collapsed test accuracy % (mean ± spread) | runs |\n"
-                : "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | runs |\n");
-        sb.append(collapsed ? "|---|---:|---:|---:|---:|---:|---:|---:|\n" : "|---|---:|---:|---:|---:|---:|\n");
+                : "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | runs | model file bytes "
+                        + "| train img/s | test img/s |\n");
+        sb.append(collapsed ? "|---|---:|---:|---:|---:|---:|---:|---:|\n" : text ? "|---|---:|---:|---:|---:|---:|\n"
+                : "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Map<String, Object>>> e : results.entrySet()) {
             List<Map<String, Object>> rs = e.getValue();
             double[] acc = rs.stream().mapToDouble(r -> Plots.num(r.get("test_accuracy"))).toArray();
@@ -571,12 +596,18 @@ final class ExperimentCommand implements Command {
                         any ? String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean(cacc), 100 * spread(cacc)) : "—",
                         rs.size()));
             } else {
-                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %d |%n", e.getKey(), params,
-                        100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size()));
+                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %d | %s | %s | %s |%n", e.getKey(),
+                        params, 100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size(),
+                        meanOf(rs, "model_bytes", "%,.0f"), meanOf(rs, "train_items_per_second", "%.0f"),
+                        meanOf(rs, "eval_items_per_second", "%.0f")));
             }
         }
         sb.append(sweepSelection(ex, results));
         sb.append(String.format(Locale.ROOT, "%nspread = (max − min) / 2 over seeds; wall time %.0f s%n", seconds));
+        if (!text && !collapsed) {
+            sb.append("img/s: the last epoch's training and test-evaluation speed as measured, mean over seeds (runs that "
+                    + "shared the cores are not comparable); pruned models keep dense shapes, files and speed\n");
+        }
         return sb.toString();
     }
 
@@ -622,6 +653,12 @@ final class ExperimentCommand implements Command {
                     lambdaId(best.lambda()), bestValid, mean(test), spread(test), test.length, String.join(", ", perLambda)));
         }
         return sb.toString();
+    }
+
+    /** The mean of {@code key} over runs that have it, formatted, or "—" when none has it. */
+    static String meanOf(List<Map<String, Object>> rs, String key, String format) {
+        double[] v = rs.stream().filter(r -> r.get(key) instanceof Number).mapToDouble(r -> Plots.num(r.get(key))).toArray();
+        return v.length == 0 ? "—" : String.format(Locale.ROOT, format, mean(v));
     }
 
     static double mean(double[] a) {

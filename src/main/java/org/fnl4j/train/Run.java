@@ -60,6 +60,8 @@ public final class Run {
     public static final String METRICS = "metrics.jsonl";
     /** Singular values of every layer of the final model. */
     public static final String SPECTRA = "spectra.json";
+    /** The metric holding the number of test items evaluated after each epoch (with eval_seconds: inference speed). */
+    public static final String TEST_ITEMS = "test_items";
     /** The metric holding the mean loss on the validation split ({@link Recipe#validFraction()}) after each epoch. */
     public static final String VALID_LOSS = "valid_loss";
 
@@ -209,7 +211,8 @@ public final class Run {
                 .checkpoint(dir.resolve(CHECKPOINT))
                 .architecture(Model.header(net.spec(), factorizationMap, Map.of("config", cfg)))
                 .listener(new MetricsLog(dir.resolve(METRICS)))
-                .metric("layers", () -> LayerDiagnostics.layerStats(model, opt.lr()));
+                .metric("layers", () -> LayerDiagnostics.layerStats(model, opt.lr()))
+                .metric(TEST_ITEMS, () -> d.test().size());
         listeners.forEach(tb::listener);
         if (d.valid() != null) {
             tb.metric(VALID_LOSS, () -> Trainer.evaluate(model, d.valid(), Objectives.crossEntropy(0f)).loss());
