@@ -17,6 +17,7 @@ import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.Architecture;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.AttentionSpectral;
 import org.fnl4j.nn.factorized.ConvScheme;
 import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.RankPolicy;
@@ -198,8 +199,14 @@ final class ExperimentCommand implements Command {
                 lm.add(siFd("0.5", init, decay));
             }
         }
+        // SI of the attention by truncating a dense sample, to measure against the paper's re-balancing.
+        for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+            lm.add(new Arm("s0.5-SI-truncate-" + (decay == Decay.FROBENIUS ? "FD" : "WD"), b -> b.rank(0.5)
+                    .init(FactorInit.SPECTRAL).attentionSi(AttentionSpectral.TRUNCATE_DENSE).decay(decay)));
+        }
         EXPERIMENTS.put("transformer", new Experiment("transformer",
-                "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD; "
+                "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD, "
+                        + "and SI with the attention truncated from a dense sample instead of re-balanced (s0.5-SI-truncate-*); "
                         + "reports test bits per character",
                 lm, Architecture.TRANSFORMER, b -> b.data(DataRef.text()).optimizer(OptimizerKind.ADAMW).lr(0.001)
                         .schedule(Schedule.warmupCosine(100)).augment(Augment.NONE), false));

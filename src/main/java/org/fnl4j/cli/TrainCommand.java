@@ -81,6 +81,8 @@ final class TrainCommand implements Command {
                                 + "--warmup-init-lr = --lr)")
                 .opt("prune-target", "fraction|low-rank", "fraction", "with --prune F: keep round(F x the dense count) "
                         + "parameters, or exactly as many as the low-rank model at --params F has")
+                .opt("attention-si", "rebalance|truncate-dense", "rebalance", "with --init spectral: SI of multi-head "
+                        + "attention re-balances each head's own products (the paper's) or truncates the dense layer's")
                 .opt("clip", "N", null, "clip the loss gradient to global norm N before the decay terms are added")
                 .opt("valid-fraction", "F", null, "text: hold out the last fraction F of the training text as a "
                         + "validation split, evaluated after every epoch (valid_loss)")

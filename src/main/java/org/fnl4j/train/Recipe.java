@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fnl4j.models.Architecture;
+import org.fnl4j.nn.factorized.AttentionSpectral;
 import org.fnl4j.nn.factorized.ConvScheme;
 import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.FactorizationSpec;
@@ -57,6 +58,7 @@ import org.fnl4j.nn.factorized.FactorizationSpec;
  *                   (0, 1e6], or null for no clipping
  * @param pruneTarget with {@code prune} F: keep round(F·P) parameters, or exactly the low-rank model's count at
  *                   budget F ({@link PruneTarget})
+ * @param attentionSi how SI treats multi-head attention ({@link AttentionSpectral}; default the paper's re-balancing)
  * @param validFraction text only: hold out the last fraction of the training text, in (0, 0.5], as a validation
  *                   split evaluated after every epoch ({@code valid_loss} in the metrics), or null for none
  */
@@ -65,13 +67,13 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
                      int epochs, int batch, OptimizerKind optimizer, double lr, Schedule schedule, Augment augment,
                      long seed, Integer trainLimit, Integer testLimit, int context, boolean denseTwin,
                      Path finetuneFrom, FactorizeLayers factorize, Double clip, Double validFraction,
-                     PruneTarget pruneTarget) {
+                     PruneTarget pruneTarget, AttentionSpectral attentionSi) {
 
     /** The run.json keys, in the order {@link #toJson()} writes them. */
     public static final List<String> KEYS = List.of("data", "model", "width", "rank", "params", "prune", "conv_scheme",
             "middle", "init", "decay", "rescale_to", "wd", "epochs", "batch", "optimizer", "lr", "schedule", "augment",
             "seed", "train_limit", "test_limit", "context", "dense_twin", "finetune_from", "factorize", "clip",
-            "valid_fraction", "prune_target");
+            "valid_fraction", "prune_target", "attention_si");
 
     public Recipe {
         require(data, "data", DataRef.ACCEPTED);
@@ -82,6 +84,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         require(optimizer, "optimizer", "sgd, momentum, adamw or nag");
         require(factorize, "factorize", "all, attention or non-attention");
         require(pruneTarget, "prune_target", "fraction or low-rank");
+        require(attentionSi, "attention_si", "rebalance or truncate-dense");
         if (pruneTarget != PruneTarget.FRACTION && prune == null) {
             throw new IllegalArgumentException("recipe: prune_target " + pruneTarget.id() + " needs prune (the budget)");
         }
@@ -185,7 +188,8 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
      * @return the run.json object: snake_case keys ({@link #KEYS}), JSON values only; {@code rank} is
      *         "dense", a number, or null when {@code params} is given; {@code params},
      *         {@code finetune_from}, {@code factorize} (other than "all"), {@code clip} and
-     *         {@code valid_fraction}, {@code prune_target} (other than "fraction") appear only when set
+     *         {@code valid_fraction}, {@code prune_target} (other than "fraction"), {@code attention_si}
+     *         (other than "rebalance") appear only when set
      */
     public Map<String, Object> toJson() {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -218,6 +222,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         if (clip != null) c.put("clip", clip);
         if (validFraction != null) c.put("valid_fraction", validFraction);
         if (pruneTarget != PruneTarget.FRACTION) c.put("prune_target", pruneTarget.id());
+        if (attentionSi != AttentionSpectral.REBALANCE) c.put("attention_si", attentionSi.id());
         return c;
     }
 
@@ -275,6 +280,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         if (m.get("clip") != null) b.clip(j.number("clip"));
         if (m.get("valid_fraction") != null) b.validFraction(j.number("valid_fraction"));
         if (m.containsKey("prune_target")) b.pruneTarget(PruneTarget.of(j.string("prune_target")));
+        if (m.containsKey("attention_si")) b.attentionSi(AttentionSpectral.of(j.string("attention_si")));
         return b.build();
     }
 
@@ -350,6 +356,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         private Double clip;
         private Double validFraction;
         private PruneTarget pruneTarget = PruneTarget.FRACTION;
+        private AttentionSpectral attentionSi = AttentionSpectral.REBALANCE;
 
         private Builder() {}
 
@@ -382,6 +389,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             clip = r.clip;
             validFraction = r.validFraction;
             pruneTarget = r.pruneTarget;
+            attentionSi = r.attentionSi;
         }
 
         public Builder data(DataRef d) { data = d; return this; }
@@ -444,6 +452,9 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         /** Clip the loss gradient to this global norm (null: no clipping). */
         public Builder clip(Double maxNorm) { clip = maxNorm; return this; }
 
+        /** How SI treats multi-head attention (default {@link AttentionSpectral#REBALANCE}). */
+        public Builder attentionSi(AttentionSpectral a) { attentionSi = a; return this; }
+
         /** How the prune fraction sets the kept parameter count (default {@link PruneTarget#FRACTION}). */
         public Builder pruneTarget(PruneTarget t) { pruneTarget = t; return this; }
 
@@ -461,7 +472,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             Augment aug = augment != null ? augment : text ? Augment.NONE : Augment.CROP_FLIP;
             return new Recipe(data, model, width, rank, params, prune, convScheme, deep, init, decay, rescaleTo, wd, epochs,
                     batch, opt, rate, sched, aug, seed, trainLimit, testLimit, context, denseTwin, finetuneFrom, factorize,
-                    clip, validFraction, pruneTarget);
+                    clip, validFraction, pruneTarget, attentionSi);
         }
     }
 }

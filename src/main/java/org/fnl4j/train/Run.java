@@ -287,7 +287,7 @@ public final class Run {
             f = attentionOnly(model, f);
         }
         if (f != null) {
-            Factorize.apply(model, f, rng);
+            Factorize.apply(model, f, recipe.attentionSi(), rng);
         }
         MagnitudePruning mask = recipe.prune() != null ? Compression.pruneAtOnce(model, recipe.prune(), recipe.pruneTarget())
                 : null;

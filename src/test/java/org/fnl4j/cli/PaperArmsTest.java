@@ -43,4 +43,12 @@ class PaperArmsTest {
         assertEquals(Decay.NONE, recipe("normalization", "noSI-no-decay").decay());
         assertEquals(FactorInit.SPECTRAL, recipe("normalization", "no-decay").init());
     }
+
+    @Test
+    void theTransformerExperimentMeasuresBothAttentionSpectralInits() {
+        Recipe t = recipe("transformer", "s0.5-SI-truncate-FD");
+        assertEquals(org.fnl4j.nn.factorized.AttentionSpectral.TRUNCATE_DENSE, t.attentionSi());
+        assertEquals(FactorInit.SPECTRAL, t.init());
+        assertEquals(org.fnl4j.nn.factorized.AttentionSpectral.REBALANCE, recipe("transformer", "s0.5-SI-FD").attentionSi());
+    }
 }

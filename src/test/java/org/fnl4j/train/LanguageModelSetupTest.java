@@ -59,6 +59,11 @@ class LanguageModelSetupTest {
         assertTrue(e.getMessage().contains("valid_fraction"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Recipe.builder().factorize(FactorizeLayers.ATTENTION).build());
         assertTrue(e.getMessage().contains("factorize attention"), e.getMessage());
+        Recipe trunc = tinyLm().rank(0.5).init(FactorInit.SPECTRAL)
+                .attentionSi(org.fnl4j.nn.factorized.AttentionSpectral.TRUNCATE_DENSE).build();
+        assertEquals("truncate-dense", trunc.toJson().get("attention_si"));
+        assertEquals(trunc, Recipe.fromJson(trunc.toJson()));
+        assertFalse(r.toJson().containsKey("attention_si"), "the default is not written");
         assertThrows(IllegalArgumentException.class, () -> tinyLm().clip(0.0).build());
         assertThrows(IllegalArgumentException.class, () -> tinyLm().validFraction(0.7).build());
     }
