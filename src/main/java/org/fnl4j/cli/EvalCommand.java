@@ -9,8 +9,11 @@ import org.fnl4j.io.Json;
 import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.ModelSpec;
+import org.fnl4j.train.BatchNormStats;
 import org.fnl4j.train.DataRef;
 import org.fnl4j.train.Evaluation;
+import org.fnl4j.train.Recipe;
+import org.fnl4j.train.Run;
 import org.fnl4j.train.RunData;
 
 /** {@code fnl eval MODEL}: test loss and accuracy of a saved model. */
@@ -32,6 +35,9 @@ final class EvalCommand implements Command {
                 .opt("test-limit", "N", null, "use only the first N test examples")
                 .opt("batch", "N", "256", "evaluation batch size")
                 .opt("threads", "N", String.valueOf(Parallel.threads()), "threads for the kernels")
+                .opt("recompute-bn-stats", "N", null, "first evaluate as saved, then re-estimate the BatchNorm running "
+                        + "statistics on N training batches of the model's recipe (train mode, no gradients, plain average) "
+                        + "and evaluate again; reports both")
                 .positional("MODEL", "a model file (model.fnl) or checkpoint (checkpoint.fnl) written by fnl train");
     }
 
@@ -51,10 +57,31 @@ final class EvalCommand implements Command {
                 o.has("test-limit") ? o.integer("test-limit", 1, Integer.MAX_VALUE) : null,
                 spec.takesTokens() ? spec.exampleShape()[0] : 64);
         ds.checkFits(spec, file.toString());
+        Evaluation saved = null;
+        int norms = 0;
+        if (o.has("recompute-bn-stats")) {
+            int n = o.integer("recompute-bn-stats", 1, 1_000_000);
+            Recipe recipe = Run.recipeOf(model);
+            if (recipe == null) {
+                throw new UsageException("fnl eval: --recompute-bn-stats needs the training batches of the model's recipe, "
+                        + "and " + file + " carries none (it was not written by fnl train)");
+            }
+            saved = ds.evaluate(model.module());
+            RunData train = RunData.load(recipe.toBuilder().testLimit(1).build());
+            norms = BatchNormStats.recompute(model.module(), train.train(), n);
+            err.printf(Locale.ROOT, "fnl eval: %s as saved: accuracy %.2f%%, loss %.4f; re-estimating %d BatchNorm layers on "
+                    + "%d batches of %s%n", file, 100 * saved.accuracy(), saved.loss(), norms, n, train.train().describe());
+        }
         long t0 = System.nanoTime();
         Evaluation r = ds.evaluate(model.module());
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> res = new LinkedHashMap<>();
+        if (saved != null) {
+            res.put("saved_bn_test_accuracy", saved.accuracy());
+            res.put("saved_bn_test_loss", saved.loss());
+            res.put("recomputed_bn_layers", norms);
+            res.put("recomputed_bn_batches", o.integer("recompute-bn-stats", 1, 1_000_000));
+        }
         res.put("test_accuracy", r.accuracy());
         res.put("test_loss", r.loss());
         if (ds.text()) res.put("test_bits_per_char", r.bits());

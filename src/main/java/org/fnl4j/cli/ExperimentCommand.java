@@ -17,6 +17,7 @@ import org.fnl4j.io.Model;
 import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.Architecture;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.factorized.AttentionSpectral;
 import org.fnl4j.nn.factorized.ConvScheme;
 import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.RankPolicy;
@@ -25,8 +26,10 @@ import org.fnl4j.train.Compression;
 import org.fnl4j.train.DataRef;
 import org.fnl4j.train.Decay;
 import org.fnl4j.train.Evaluation;
+import org.fnl4j.train.FactorizeLayers;
 import org.fnl4j.train.MetricsLog;
 import org.fnl4j.train.OptimizerKind;
+import org.fnl4j.train.PruneTarget;
 import org.fnl4j.train.Recipe;
 import org.fnl4j.train.Run;
 import org.fnl4j.train.RunData;
@@ -50,13 +53,39 @@ final class ExperimentCommand implements Command {
 
     /**
      * One arm of an experiment: a label, how it changes the experiment's recipe, and optionally the
-     * arm whose run (same seed) it builds on; that run is made first when it is missing.
+     * arm whose run (same seed) it builds on; that run is made first when it is missing. Arms of a
+     * λ sweep name their {@code family} (the arms that differ only in λ) and their {@code lambda}; the
+     * summary picks each family's λ on the validation split.
      */
-    record Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link) {
+    record Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link, String family,
+               Double lambda) {
         Arm(String label, UnaryOperator<Recipe.Builder> change) {
-            this(label, change, null, Link.NONE);
+            this(label, change, null, Link.NONE, null, null);
+        }
+
+        Arm(String label, UnaryOperator<Recipe.Builder> change, String after, Link link) {
+            this(label, change, after, link, null, null);
+        }
+
+        /** An arm of a λ sweep: FAMILY-lLAMBDA, the family's change with weight/Frobenius decay λ. */
+        static Arm swept(String family, double lambda, UnaryOperator<Recipe.Builder> change) {
+            return new Arm(family + "-l" + lambdaId(lambda), b -> change.apply(b).wd(lambda), null, Link.NONE, family,
+                    lambda);
         }
     }
+
+    /** λ as it appears in arm labels, one significant digit: 1e-4 → "1e-4", 3e-5 → "3e-5". */
+    static String lambdaId(double lambda) {
+        String s = String.format(Locale.ROOT, "%.0e", lambda);
+        return s.replace("e-0", "e-").replace("e+0", "e");
+    }
+
+    /** The λ values of the Transformer sweep (the paper sweeps 1e-6 to 1e-4; one above its range). */
+    static final List<Double> LM_LAMBDAS = List.of(1e-6, 1e-5, 1e-4, 1e-3);
+
+    /** The paper's Transformer optimization (fairseq): NAG, lr 0.25, flat warm-up then 1/√step, clip norm 0.1. */
+    static final UnaryOperator<Recipe.Builder> PAPER_LM = b -> b.data(DataRef.text()).optimizer(OptimizerKind.NAG)
+            .lr(0.25).schedule(Schedule.inverseSqrt(200, 1)).clip(0.1).validFraction(0.1).augment(Augment.NONE);
 
     /**
      * An experiment: its arms, the recipe settings they share ({@code base}, applied to the
@@ -109,13 +138,17 @@ final class ExperimentCommand implements Command {
                 budget.add(new Arm(scheme.id() + "-" + f, b -> b.params(p).convScheme(scheme).init(FactorInit.DEFAULT)
                         .decay(Decay.WEIGHT)));
             }
-            UnaryOperator<Recipe.Builder> prune = b -> b.dense().prune(p).init(FactorInit.DEFAULT).decay(Decay.WEIGHT);
+            // Pruned to exactly the low-rank arm's parameter count, so that the arms of a budget compare at equal size.
+            UnaryOperator<Recipe.Builder> prune = b -> b.dense().prune(p).pruneTarget(PruneTarget.LOW_RANK)
+                    .init(FactorInit.DEFAULT).decay(Decay.WEIGHT);
             budget.add(new Arm("prune-trained-" + f, prune, "dense", Link.FINETUNE_FROM));
             budget.add(new Arm("prune-init-" + f, prune));
         }
         EXPERIMENTS.put("compression", new Experiment("compression",
                 "ResNet-20 at 10% / 5% / 2% of the dense parameters: low-rank (SI+FD, ratio by binary search) vs Tucker "
-                        + "and tensor-train convolutions vs global magnitude pruning at the same parameter count, of the "
+                        + "and tensor-train convolutions vs global magnitude pruning to exactly the low-rank arm's parameter "
+                        + "count (where no low-rank model fits the budget, the pruned arms are not feasible either; --width 4, "
+                        + "the paper's four times wider compression ResNet, makes 2% feasible), of the "
                         + "trained dense model (prune-trained: the dense arm's model pruned, then fine-tuned --finetune-epochs "
                         + "at lr 0.01, cosine, mask fixed) and at initialization (prune-init: trained --epochs with the mask "
                         + "fixed)",
@@ -129,10 +162,16 @@ final class ExperimentCommand implements Command {
                         b -> b.rank(deep ? 1.0 : 3.0).deep(deep).init(FactorInit.DEFAULT).decay(decay)));
             }
         }
+        // The paper's deep arms also start from SI (U, V from the SVD of the dense init, M = I); at s = 1 SI is
+        // exact, so these start from the dense model's function.
+        for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+            over.add(new Arm("deep-UMV-SI-" + (decay == Decay.FROBENIUS ? "FD" : "WD"),
+                    b -> b.rank(1.0).deep(true).init(FactorInit.SPECTRAL).decay(decay)));
+        }
         EXPERIMENTS.put("distillation", new Experiment("distillation",
-                "teacher-free distillation: overcomplete ResNet-20, deep U·M·Vᵀ (s = 1 with a middle factor) and wide "
-                        + "(s = 3), with and without FD, vs dense; each trained factorized model is then collapsed into "
-                        + "the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated",
+                "teacher-free distillation: overcomplete ResNet-20, deep U·M·Vᵀ (s = 1 with a middle factor; default "
+                        + "init and SI) and wide (s = 3), with and without FD, vs dense; each trained factorized model is "
+                        + "then collapsed into the dense ResNet-20 (collapsed.fnl) and that collapsed model is evaluated",
                 over, Architecture.RESNET20, b -> b, true));
 
         UnaryOperator<Recipe.Builder> norm = b -> b.rank(0.111).init(FactorInit.SPECTRAL);
@@ -140,8 +179,15 @@ final class ExperimentCommand implements Command {
         normalization.add(new Arm("FD", b -> norm.apply(b).decay(Decay.FROBENIUS)));
         normalization.add(new Arm("no-decay", b -> norm.apply(b).decay(Decay.NONE)));
         normalization.add(new Arm("no-decay-rescaled", b -> norm.apply(b).decay(Decay.NONE), "FD", Link.RESCALE_TO));
+        // The same three arms from the default init, as the paper runs them for both inits.
+        UnaryOperator<Recipe.Builder> normDefault = b -> b.rank(0.111).init(FactorInit.DEFAULT);
+        normalization.add(new Arm("noSI-FD", b -> normDefault.apply(b).decay(Decay.FROBENIUS)));
+        normalization.add(new Arm("noSI-no-decay", b -> normDefault.apply(b).decay(Decay.NONE)));
+        normalization.add(new Arm("noSI-no-decay-rescaled", b -> normDefault.apply(b).decay(Decay.NONE), "noSI-FD",
+                Link.RESCALE_TO));
         EXPERIMENTS.put("normalization", new Experiment("normalization",
-                "FD as normalization (ResNet-20, s = 0.111, SI): Frobenius decay vs no decay on the factors vs no decay "
+                "FD as normalization (ResNet-20, s = 0.111, SI; the noSI-* arms the same from the default init): "
+                        + "Frobenius decay vs no decay on the factors vs no decay "
                         + "with each product's factors rescaled after every step so that ‖UVᵀ‖_F follows the FD run's "
                         + "recorded trajectory (same seed; other parameters keep weight decay in all three arms)",
                 normalization, Architecture.RESNET20));
@@ -153,11 +199,45 @@ final class ExperimentCommand implements Command {
                 lm.add(siFd("0.5", init, decay));
             }
         }
+        // SI of the attention by truncating a dense sample, to measure against the paper's re-balancing.
+        for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+            lm.add(new Arm("s0.5-SI-truncate-" + (decay == Decay.FROBENIUS ? "FD" : "WD"), b -> b.rank(0.5)
+                    .init(FactorInit.SPECTRAL).attentionSi(AttentionSpectral.TRUNCATE_DENSE).decay(decay)));
+        }
         EXPERIMENTS.put("transformer", new Experiment("transformer",
-                "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD; "
+                "character-level Transformer LM on the text corpus: dense vs factorized attention/MLP (s = 0.5) ± SI ± FD, "
+                        + "and SI with the attention truncated from a dense sample instead of re-balanced (s0.5-SI-truncate-*); "
                         + "reports test bits per character",
                 lm, Architecture.TRANSFORMER, b -> b.data(DataRef.text()).optimizer(OptimizerKind.ADAMW).lr(0.001)
                         .schedule(Schedule.warmupCosine(100)).augment(Augment.NONE), false));
+
+        List<Arm> sweep = new ArrayList<>();
+        for (double l : LM_LAMBDAS) {
+            sweep.add(Arm.swept("dense-WD", l, b -> b.dense().init(FactorInit.DEFAULT).decay(Decay.WEIGHT)));
+        }
+        for (double l : LM_LAMBDAS) {
+            sweep.add(Arm.swept("attn-FD", l, b -> b.rank(1.0).factorize(FactorizeLayers.ATTENTION)
+                    .init(FactorInit.DEFAULT).decay(Decay.FROBENIUS)));
+        }
+        for (FactorInit init : FactorInit.values()) {
+            for (Decay decay : List.of(Decay.WEIGHT, Decay.FROBENIUS)) {
+                String family = "mlp-s0.5-" + (init == FactorInit.SPECTRAL ? "SI" : "noSI") + "-"
+                        + (decay == Decay.FROBENIUS ? "FD" : "WD");
+                for (double l : LM_LAMBDAS) {
+                    sweep.add(Arm.swept(family, l, b -> b.rank(0.5).factorize(FactorizeLayers.NON_ATTENTION).init(init)
+                            .decay(decay)));
+                }
+            }
+        }
+        EXPERIMENTS.put("transformer-sweep", new Experiment("transformer-sweep",
+                "character-level Transformer LM with the paper's optimization (NAG momentum 0.99, lr 0.25, inverse-sqrt "
+                        + "schedule with a flat 200-step warm-up, gradient clipping at global norm 0.1, coupled L2 weight "
+                        + "decay / Frobenius decay) and a lambda sweep " + LM_LAMBDAS + " per arm: dense with weight decay "
+                        + "on Q, K, V, O vs Frobenius decay on the per-head QK and OV products (attention factorized at "
+                        + "full head dimension), then the MLP factorized at s = 0.5 +- SI +- FD (attention dense); "
+                        + "lambda is chosen on a validation split (the last 10% of the training text) and the summary "
+                        + "reports test bits per character at that lambda",
+                sweep, Architecture.TRANSFORMER, PAPER_LM, false));
     }
 
     @Override
@@ -208,7 +288,8 @@ final class ExperimentCommand implements Command {
                 .opt("seeds", "N", "2", "seeds per arm (FIRST .. FIRST+N-1)")
                 .opt("first-seed", "FIRST", "0", "the first seed (split one experiment over several processes by seed)")
                 .opt("arms", "A,B,..", "all", "run only these arms (labels as in the summary; a trailing * matches a prefix)")
-                .opt("schedule", "S", "the paper's: x0.1 after 7/15 and 11/15 of the epochs (transformer: warmup-cosine:100)",
+                .opt("schedule", "S", "the paper's: x0.1 after 7/15 and 11/15 of the epochs (transformer: warmup-cosine:100; "
+                        + "transformer-sweep: inverse-sqrt:200:1)",
                         "learning-rate schedule, as for fnl train")
                 .opt("epochs", "N", "15", "epochs per run")
                 .opt("finetune-epochs", "N", "a third of --epochs, at least 1",
@@ -270,6 +351,11 @@ final class ExperimentCommand implements Command {
                     break;
                 }
                 runDirs.add(run);
+                Object valid = lastMetric(run, Run.VALID_LOSS);
+                if (valid != null) {
+                    res.put(Run.VALID_LOSS, valid);
+                }
+                deployment(run, res);
                 if (ex.collapse()) {
                     collapseAndEvaluate(run, res, err);
                 }
@@ -434,6 +520,38 @@ final class ExperimentCommand implements Command {
         return chosen;
     }
 
+    /**
+     * Adds what a user deploys to a run's result line: the model file's size in bytes
+     * ({@code model_bytes}), training items/s of the last epoch ({@code train_items_per_second}) and,
+     * for runs that record their test size, items/s of the last epoch's test evaluation
+     * ({@code eval_items_per_second}). Pruned models keep dense shapes, so their files and speeds are
+     * the dense model's.
+     */
+    static void deployment(Path run, Map<String, Object> res) throws IOException {
+        Path model = run.resolve(Run.MODEL);
+        if (Files.isRegularFile(model)) {
+            res.put("model_bytes", Files.size(model));
+        }
+        Object train = lastMetric(run, "items_per_second");
+        if (train instanceof Number n) {
+            res.put("train_items_per_second", n.doubleValue());
+        }
+        Object items = lastMetric(run, Run.TEST_ITEMS), secs = lastMetric(run, "eval_seconds");
+        if (items instanceof Number i && secs instanceof Number e && e.doubleValue() > 0) {
+            res.put("eval_items_per_second", i.doubleValue() / e.doubleValue());
+        }
+    }
+
+    /** The value of {@code key} in the last line of a run's metrics, or null when absent. */
+    static Object lastMetric(Path run, String key) throws IOException {
+        Path f = run.resolve(Run.METRICS);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        List<Map<String, Object>> rows = MetricsLog.read(f);
+        return rows.isEmpty() ? null : rows.get(rows.size() - 1).get(key);
+    }
+
     /** The result line of a finished run, rebuilt from its model file and metrics. */
     private static Map<String, Object> finished(Path run) throws Exception {
         Model m = Model.load(run.resolve(Run.MODEL));
@@ -460,8 +578,10 @@ final class ExperimentCommand implements Command {
         sb.append(text ? "| arm | params | % dense | test bits/char (mean ± spread) | test accuracy | runs |\n"
                 : collapsed ? "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | collapsed params "
                         + "| collapsed test accuracy % (mean ± spread) | runs |\n"
-                : "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | runs |\n");
-        sb.append(collapsed ? "|---|---:|---:|---:|---:|---:|---:|---:|\n" : "|---|---:|---:|---:|---:|---:|\n");
+                : "| arm | params | % dense | test accuracy % (mean ± spread) | test loss | runs | model file bytes "
+                        + "| train img/s | test img/s |\n");
+        sb.append(collapsed ? "|---|---:|---:|---:|---:|---:|---:|---:|\n" : text ? "|---|---:|---:|---:|---:|---:|\n"
+                : "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Map<String, Object>>> e : results.entrySet()) {
             List<Map<String, Object>> rs = e.getValue();
             double[] acc = rs.stream().mapToDouble(r -> Plots.num(r.get("test_accuracy"))).toArray();
@@ -483,12 +603,69 @@ final class ExperimentCommand implements Command {
                         any ? String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean(cacc), 100 * spread(cacc)) : "—",
                         rs.size()));
             } else {
-                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %d |%n", e.getKey(), params,
-                        100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size()));
+                sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.2f ± %.2f | %.4f | %d | %s | %s | %s |%n", e.getKey(),
+                        params, 100.0 * params / dense, 100 * mean(acc), 100 * spread(acc), mean(loss), rs.size(),
+                        meanOf(rs, "model_bytes", "%,.0f"), meanOf(rs, "train_items_per_second", "%.0f"),
+                        meanOf(rs, "eval_items_per_second", "%.0f")));
             }
         }
+        sb.append(sweepSelection(ex, results));
         sb.append(String.format(Locale.ROOT, "%nspread = (max − min) / 2 over seeds; wall time %.0f s%n", seconds));
+        if (!text && !collapsed) {
+            sb.append("img/s: the last epoch's training and test-evaluation speed as measured, mean over seeds (runs that "
+                    + "shared the cores are not comparable); pruned models keep dense shapes, files and speed\n");
+        }
         return sb.toString();
+    }
+
+    /**
+     * For the λ-sweep arms among {@code results}: per family, the λ whose runs have the lowest mean
+     * validation loss, and the test result at that λ (bits per character for text). Empty when no
+     * swept arm has a validation loss.
+     */
+    static String sweepSelection(Experiment ex, Map<String, List<Map<String, Object>>> results) {
+        Map<String, List<Arm>> families = new LinkedHashMap<>();
+        for (Arm a : ex.arms()) {
+            if (a.family() != null && results.containsKey(a.label())
+                    && results.get(a.label()).stream().allMatch(r -> r.get(Run.VALID_LOSS) != null)) {
+                families.computeIfAbsent(a.family(), k -> new ArrayList<>()).add(a);
+            }
+        }
+        if (families.isEmpty()) {
+            return "";
+        }
+        boolean text = ex.model().takesTokens();
+        double unit = text ? Math.log(2) : 1;
+        String what = text ? "bits/char" : "loss";
+        StringBuilder sb = new StringBuilder("\n### λ chosen on the validation split\n\n");
+        sb.append("| family | λ chosen | validation ").append(what).append(" at λ | test ").append(what)
+                .append(" at λ (mean ± spread) | runs | validation ").append(what).append(" per λ |\n");
+        sb.append("|---|---:|---:|---:|---:|---|\n");
+        for (Map.Entry<String, List<Arm>> f : families.entrySet()) {
+            Arm best = null;
+            double bestValid = Double.POSITIVE_INFINITY;
+            List<String> perLambda = new ArrayList<>();
+            for (Arm a : f.getValue()) {
+                double v = mean(results.get(a.label()).stream().mapToDouble(r -> Plots.num(r.get(Run.VALID_LOSS)) / unit)
+                        .toArray());
+                perLambda.add(String.format(Locale.ROOT, "%s: %.4f", lambdaId(a.lambda()), v));
+                if (v < bestValid) {
+                    bestValid = v;
+                    best = a;
+                }
+            }
+            double[] test = results.get(best.label()).stream().mapToDouble(r -> Plots.num(r.get("test_loss")) / unit)
+                    .toArray();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f ± %.4f | %d | %s |%n", f.getKey(),
+                    lambdaId(best.lambda()), bestValid, mean(test), spread(test), test.length, String.join(", ", perLambda)));
+        }
+        return sb.toString();
+    }
+
+    /** The mean of {@code key} over runs that have it, formatted, or "—" when none has it. */
+    static String meanOf(List<Map<String, Object>> rs, String key, String format) {
+        double[] v = rs.stream().filter(r -> r.get(key) instanceof Number).mapToDouble(r -> Plots.num(r.get(key))).toArray();
+        return v.length == 0 ? "—" : String.format(Locale.ROOT, format, mean(v));
     }
 
     static double mean(double[] a) {

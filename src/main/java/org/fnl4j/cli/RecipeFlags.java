@@ -5,12 +5,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.fnl4j.models.Architecture;
+import org.fnl4j.nn.factorized.AttentionSpectral;
 import org.fnl4j.nn.factorized.ConvScheme;
 import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.train.Augment;
 import org.fnl4j.train.DataRef;
 import org.fnl4j.train.Decay;
+import org.fnl4j.train.FactorizeLayers;
 import org.fnl4j.train.OptimizerKind;
+import org.fnl4j.train.PruneTarget;
 import org.fnl4j.train.Recipe;
 import org.fnl4j.train.Schedule;
 
@@ -98,6 +101,13 @@ final class RecipeFlags {
         if (o.has("train-limit")) b.trainLimit(o.integer("train-limit", 1, Integer.MAX_VALUE));
         if (o.has("test-limit")) b.testLimit(o.integer("test-limit", 1, Integer.MAX_VALUE));
         b.context(o.integer("context", 2, 4096)).denseTwin(o.bool("dense-twin"));
+        if (o.has("clip")) b.clip(o.number("clip", 0, true, 1e6));
+        if (o.has("attention-si")) {
+            b.attentionSi(choice(o, "attention-si", AttentionSpectral.class, AttentionSpectral::id));
+        }
+        if (o.has("prune-target")) b.pruneTarget(choice(o, "prune-target", PruneTarget.class, PruneTarget::id));
+        if (o.has("valid-fraction")) b.validFraction(o.number("valid-fraction", 0, true, 0.5));
+        if (o.has("factorize")) b.factorize(choice(o, "factorize", FactorizeLayers.class, FactorizeLayers::id));
         return build(b, o.command());
     }
 

@@ -71,12 +71,23 @@ final class TrainCommand implements Command {
                 .opt("epochs", "N", "5", "training epochs")
                 .opt("batch", "N", "128", "batch size")
                 .opt("lr", "X", "0.1 (adamw: 0.001)", "initial learning rate")
-                .opt("optimizer", "sgd|momentum|adamw", "sgd (transformer: adamw)",
+                .opt("optimizer", "sgd|momentum|adamw|nag", "sgd (transformer: adamw)",
                         "optimizer: sgd = SGD with Nesterov momentum 0.9, momentum = SGD with plain (heavy-ball) momentum 0.9, "
-                                + "adamw = AdamW (decoupled decay)")
+                                + "adamw = AdamW (decoupled decay), nag = SGD with Nesterov momentum 0.99 (fairseq's NAG)")
                 .opt("schedule", "S", "cosine (transformer: warmup-cosine:100)",
                         "learning-rate schedule: constant | step (x0.1 at 50% and 75% of the epochs) |\n"
-                                + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS")
+                                + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS[:START]\n"
+                                + "(START: the warm-up's first lr as a fraction of --lr; 1 = flat warm-up as fairseq's "
+                                + "--warmup-init-lr = --lr)")
+                .opt("prune-target", "fraction|low-rank", "fraction", "with --prune F: keep round(F x the dense count) "
+                        + "parameters, or exactly as many as the low-rank model at --params F has")
+                .opt("attention-si", "rebalance|truncate-dense", "rebalance", "with --init spectral: SI of multi-head "
+                        + "attention re-balances each head's own products (the paper's) or truncates the dense layer's")
+                .opt("clip", "N", null, "clip the loss gradient to global norm N before the decay terms are added")
+                .opt("valid-fraction", "F", null, "text: hold out the last fraction F of the training text as a "
+                        + "validation split, evaluated after every epoch (valid_loss)")
+                .opt("factorize", "all|attention|non-attention", "all", "transformer: which layers --rank factorizes "
+                        + "(attention: multi-head attention only, per-head QK and OV; non-attention: the MLP linears)")
                 .opt("augment", "none|crop|flip|crop+flip", "crop+flip", "training augmentation for images (crop pads 4 px "
                         + "(32 px images) or 2 px (28 px))")
                 .opt("seed", "N", "0", "seed of initialization, data order and augmentation")

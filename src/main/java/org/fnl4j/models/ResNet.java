@@ -1,6 +1,6 @@
 package org.fnl4j.models;
 
-import org.fnl4j.init.Init;
+import org.fnl4j.init.WeightInit;
 import org.fnl4j.nn.BasicBlock;
 import org.fnl4j.nn.BatchNorm2d;
 import org.fnl4j.nn.Conv2d;
@@ -61,9 +61,9 @@ public class ResNet extends Module {
     private void kaimingWeights(Rng rng) {
         for (Module m : namedModules().values()) {
             if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight().value(), rng);
+                c.initWeight(WeightInit.KAIMING_NORMAL, rng);
             } else if (m instanceof Linear l) {
-                Init.kaimingNormal(l.weight().value(), rng);
+                l.initWeight(WeightInit.KAIMING_NORMAL, rng);
             }
         }
     }

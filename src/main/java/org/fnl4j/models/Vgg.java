@@ -1,6 +1,7 @@
 package org.fnl4j.models;
 
 import org.fnl4j.init.Init;
+import org.fnl4j.init.WeightInit;
 import org.fnl4j.nn.BatchNorm2d;
 import org.fnl4j.nn.Conv2d;
 import org.fnl4j.nn.GlobalAvgPool;
@@ -77,9 +78,9 @@ public class Vgg extends Module {
     private void torchvisionInit(Rng rng) {
         for (Module m : namedModules().values()) {
             if (m instanceof Conv2d conv) {
-                Init.kaimingNormal(conv.weight().value(), Init.FanMode.FAN_OUT, Init.Nonlinearity.RELU, 0, rng);
+                conv.initWeight(WeightInit.KAIMING_NORMAL_FAN_OUT, rng);
             } else if (m instanceof Linear l) {
-                Init.normal(l.weight().value(), 0, 0.01, rng);
+                l.initWeight(WeightInit.NORMAL_001, rng);
                 Init.zeros(l.bias().value());
             }
         }

@@ -25,7 +25,7 @@ public abstract class BatchNorm extends Module {
 
     private final int channels;
     private final float eps;
-    private final float momentum;
+    private float momentum;
     private final Parameter weight;
     private final Parameter bias;
     private final Tensor runningMean;
@@ -100,6 +100,17 @@ public abstract class BatchNorm extends Module {
     public float eps() { return eps; }
 
     public float momentum() { return momentum; }
+
+    /**
+     * Sets the momentum of the running statistics (in [0, 1]); e.g. 1/k on the k-th of a series of
+     * batches makes them the plain average over the series (PyTorch's {@code momentum=None}).
+     */
+    public void setMomentum(float m) {
+        if (!(m >= 0 && m <= 1)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": momentum must be in [0, 1], got " + m);
+        }
+        this.momentum = m;
+    }
 
     @Override
     protected String describe() {

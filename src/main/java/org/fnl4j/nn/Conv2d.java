@@ -2,6 +2,7 @@ package org.fnl4j.nn;
 
 import java.util.Arrays;
 import org.fnl4j.init.Init;
+import org.fnl4j.init.WeightInit;
 import org.fnl4j.ops.Convolution;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
@@ -21,6 +22,7 @@ public class Conv2d extends Module {
     private final int groups;
     private final Parameter weight;
     private final Parameter bias;
+    private WeightInit weightInit = WeightInit.TORCH_DEFAULT;
 
     /** Full geometry, per axis. */
     public Conv2d(int in, int out, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilH, int dilW,
@@ -63,6 +65,7 @@ public class Conv2d extends Module {
 
     private void init(Rng rng) {
         Init.torchDefaultWeight(weight.value(), rng);
+        weightInit = WeightInit.TORCH_DEFAULT;
         if (bias != null) {
             Init.torchDefaultBias(bias.value(), Init.fanIn(weight.shape()), rng);
         }
@@ -73,6 +76,21 @@ public class Conv2d extends Module {
     public void resetParameters(Rng rng) {
         init(rng);
     }
+
+    /**
+     * Redraws the weight (not the bias) from {@code rule} and records the rule (a factorized conv
+     * replacing this one draws its factors from the same rule).
+     *
+     * @return this layer
+     */
+    public Conv2d initWeight(WeightInit rule, Rng rng) {
+        rule.fill(weight.value(), rng);
+        weightInit = rule;
+        return this;
+    }
+
+    /** @return the rule the weight was last drawn from ({@link WeightInit#TORCH_DEFAULT} unless redrawn). */
+    public WeightInit weightInit() { return weightInit; }
 
     /** @param input (N, in, H, W) */
     @Override

@@ -2,6 +2,7 @@ package org.fnl4j.nn;
 
 import java.util.Arrays;
 import org.fnl4j.init.Init;
+import org.fnl4j.init.WeightInit;
 import org.fnl4j.ops.MatMul;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
@@ -9,13 +10,16 @@ import org.fnl4j.tensor.Tensor;
 /**
  * Affine layer {@code y = x·Wᵀ + b}: input (..., in) → output (..., out). Weight (out, in) is a
  * {@link Parameter.Kind#WEIGHT}, the optional bias (out) a {@link Parameter.Kind#BIAS}.
- * Initialized like {@code torch.nn.Linear}: W and b ~ U(-1/√in, 1/√in).
+ * Initialized like {@code torch.nn.Linear}: W and b ~ U(-1/√in, 1/√in); a model may redraw W with
+ * {@link #initWeight}, and {@link #weightInit()} says which rule W was last drawn from (a factorized
+ * layer replacing this one draws its factors from the same rule).
  */
 public class Linear extends Module {
     private final int in;
     private final int out;
     private final Parameter weight;
     private final Parameter bias;
+    private WeightInit weightInit = WeightInit.TORCH_DEFAULT;
 
     /** A layer with a bias. */
     public Linear(int in, int out, Rng rng) {
@@ -35,6 +39,7 @@ public class Linear extends Module {
 
     private void init(Rng rng) {
         Init.torchDefaultWeight(weight.value(), rng);
+        weightInit = WeightInit.TORCH_DEFAULT;
         if (bias != null) {
             Init.torchDefaultBias(bias.value(), in, rng);
         }
@@ -45,6 +50,20 @@ public class Linear extends Module {
     public void resetParameters(Rng rng) {
         init(rng);
     }
+
+    /**
+     * Redraws the weight (not the bias) from {@code rule} and records the rule.
+     *
+     * @return this layer
+     */
+    public Linear initWeight(WeightInit rule, Rng rng) {
+        rule.fill(weight.value(), rng);
+        weightInit = rule;
+        return this;
+    }
+
+    /** @return the rule the weight was last drawn from ({@link WeightInit#TORCH_DEFAULT} unless redrawn). */
+    public WeightInit weightInit() { return weightInit; }
 
     /** @param input (..., in) */
     @Override

@@ -102,12 +102,27 @@ public interface LrSchedule {
      * the group's initial learning rate.
      */
     static LrSchedule inverseSqrt(double warmup) {
+        return inverseSqrt(warmup, 0);
+    }
+
+    /**
+     * fairseq's {@code inverse_sqrt} schedule with {@code --warmup-init-lr} = start × lr: with
+     * s = t + 1, factor = start + (1 − start)·s / warmup for s &lt; warmup, then √(warmup / s).
+     * start = 0 is {@link #inverseSqrt(double)}; start = 1 (the paper's Transformer runs, warm-up
+     * init lr = lr) holds the rate flat for the warm-up steps and then decays it as 1/√s.
+     *
+     * @param start the warm-up's first factor, in [0, 1]
+     */
+    static LrSchedule inverseSqrt(double warmup, double start) {
         if (!(warmup >= 1) || Double.isInfinite(warmup)) {
             throw new IllegalArgumentException("LrSchedule.inverseSqrt: warmup must be finite and >= 1, got " + warmup);
         }
+        if (!(start >= 0 && start <= 1)) {
+            throw new IllegalArgumentException("LrSchedule.inverseSqrt: start must be in [0, 1], got " + start);
+        }
         return t -> {
             double s = Math.max(0, t) + 1;
-            return Math.min(s / warmup, Math.sqrt(warmup / s));
+            return s < warmup ? start + (1 - start) * s / warmup : Math.sqrt(warmup / s);
         };
     }
 

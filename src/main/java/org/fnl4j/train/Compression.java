@@ -9,6 +9,7 @@ import org.fnl4j.nn.Module;
 import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.FactorizationSpec;
 import org.fnl4j.nn.factorized.Factorize;
+import org.fnl4j.nn.factorized.RankPolicy;
 import org.fnl4j.prune.MagnitudePruning;
 import org.fnl4j.tensor.Rng;
 import org.fnl4j.tensor.Tensor;
@@ -62,8 +63,45 @@ public final class Compression {
      * @param keep fraction in (0, 1]
      */
     public static Compressed prune(Model src, double keep) {
+        return prune(src, keep, PruneTarget.FRACTION);
+    }
+
+    /** {@link #prune(Model, double)} with the kept count set by {@code target} (see {@link #keptCount}). */
+    public static Compressed prune(Model src, double fraction, PruneTarget target) {
         Module m = denseNetwork(src);
-        return new Compressed(m, null, pruneAtOnce(m, keep), m.parameterCount());
+        return new Compressed(m, null, pruneAtOnce(m, fraction, target), m.parameterCount());
+    }
+
+    /**
+     * The number of parameters a pruned {@code dense} model keeps: round(F·P) for
+     * {@link PruneTarget#FRACTION}; for {@link PruneTarget#LOW_RANK} the exact parameter count of
+     * {@code dense} factorized to the budget F (paper conv scheme, {@link RankPolicy#resolveRatio}).
+     *
+     * @throws RankPolicy.BudgetTooSmallException when no factorized model fits the budget F
+     */
+    public static long keptCount(Module dense, double fraction, PruneTarget target) {
+        if (target == PruneTarget.FRACTION) {
+            return Math.round(fraction * dense.parameterCount());
+        }
+        FactorizationSpec spec = FactorizationSpec.budget(fraction);
+        return RankPolicy.modelCount(dense, spec, RankPolicy.resolveRatio(dense, spec));
+    }
+
+    /** {@link #pruneAtOnce(Module, double)} keeping {@link #keptCount} parameters. */
+    public static MagnitudePruning pruneAtOnce(Module model, double fraction, PruneTarget target) {
+        if (target == PruneTarget.FRACTION) {
+            return pruneAtOnce(model, fraction);
+        }
+        long keep = keptCount(model, fraction, target);
+        MagnitudePruning mask;
+        try {
+            mask = MagnitudePruning.globalKeep(model, keep);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("prune to the low-rank count " + keep + " at budget " + fraction + ": "
+                    + e.getMessage(), e);
+        }
+        mask.applyToWeights();
+        return mask;
     }
 
     /**

@@ -14,7 +14,12 @@ public enum OptimizerKind {
     /** SGD with plain (heavy-ball) momentum 0.9, L2 decay added to the gradient. */
     MOMENTUM("momentum"),
     /** AdamW with decoupled weight decay. */
-    ADAMW("adamw");
+    ADAMW("adamw"),
+    /**
+     * Nesterov's accelerated gradient with momentum 0.99 (fairseq's {@code --optimizer nag} default,
+     * the paper's Transformer optimizer), L2 decay added to the gradient.
+     */
+    NAG("nag");
 
     private final String id;
 
@@ -22,7 +27,7 @@ public enum OptimizerKind {
         this.id = id;
     }
 
-    /** @return "sgd", "momentum" or "adamw". */
+    /** @return "sgd", "momentum", "adamw" or "nag". */
     public String id() {
         return id;
     }
@@ -34,7 +39,11 @@ public enum OptimizerKind {
 
     /** @return a new optimizer over {@code groups}. */
     public Optimizer create(List<ParamGroup> groups) {
-        return this == ADAMW ? new AdamW(groups) : new Sgd(groups, 0.9f, this == SGD);
+        return switch (this) {
+            case ADAMW -> new AdamW(groups);
+            case NAG -> new Sgd(groups, 0.99f, true);
+            case SGD, MOMENTUM -> new Sgd(groups, 0.9f, this == SGD);
+        };
     }
 
     /** @throws IllegalArgumentException naming the accepted values */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fnl4j.models.Architecture;
+import org.fnl4j.nn.factorized.AttentionSpectral;
 import org.fnl4j.nn.factorized.ConvScheme;
 import org.fnl4j.nn.factorized.FactorInit;
 import org.fnl4j.nn.factorized.FactorizationSpec;
@@ -52,17 +53,27 @@ import org.fnl4j.nn.factorized.FactorizationSpec;
  * @param denseTwin  also train the dense model with the same settings (a command-line convenience)
  * @param finetuneFrom a trained model file to start from instead of a fresh network: it is compressed as
  *                   {@code rank}/{@code params}/{@code prune} say, then trained; or null
+ * @param factorize  which layers of the Transformer are factorized ({@link FactorizeLayers#ALL} for image models)
+ * @param clip       clip the loss gradient to this global norm before the regularizers add theirs, in
+ *                   (0, 1e6], or null for no clipping
+ * @param pruneTarget with {@code prune} F: keep round(F·P) parameters, or exactly the low-rank model's count at
+ *                   budget F ({@link PruneTarget})
+ * @param attentionSi how SI treats multi-head attention ({@link AttentionSpectral}; default the paper's re-balancing)
+ * @param validFraction text only: hold out the last fraction of the training text, in (0, 0.5], as a validation
+ *                   split evaluated after every epoch ({@code valid_loss} in the metrics), or null for none
  */
 public record Recipe(DataRef data, Architecture model, double width, Double rank, Double params, Double prune,
                      ConvScheme convScheme, boolean deep, FactorInit init, Decay decay, Path rescaleTo, double wd,
                      int epochs, int batch, OptimizerKind optimizer, double lr, Schedule schedule, Augment augment,
                      long seed, Integer trainLimit, Integer testLimit, int context, boolean denseTwin,
-                     Path finetuneFrom) {
+                     Path finetuneFrom, FactorizeLayers factorize, Double clip, Double validFraction,
+                     PruneTarget pruneTarget, AttentionSpectral attentionSi) {
 
     /** The run.json keys, in the order {@link #toJson()} writes them. */
     public static final List<String> KEYS = List.of("data", "model", "width", "rank", "params", "prune", "conv_scheme",
             "middle", "init", "decay", "rescale_to", "wd", "epochs", "batch", "optimizer", "lr", "schedule", "augment",
-            "seed", "train_limit", "test_limit", "context", "dense_twin", "finetune_from");
+            "seed", "train_limit", "test_limit", "context", "dense_twin", "finetune_from", "factorize", "clip",
+            "valid_fraction", "prune_target", "attention_si");
 
     public Recipe {
         require(data, "data", DataRef.ACCEPTED);
@@ -70,7 +81,13 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         require(convScheme, "conv_scheme", "paper, channel, tucker or tt");
         require(init, "init", "default or spectral");
         require(decay, "decay", "weight, frobenius or none");
-        require(optimizer, "optimizer", "sgd, momentum or adamw");
+        require(optimizer, "optimizer", "sgd, momentum, adamw or nag");
+        require(factorize, "factorize", "all, attention or non-attention");
+        require(pruneTarget, "prune_target", "fraction or low-rank");
+        require(attentionSi, "attention_si", "rebalance or truncate-dense");
+        if (pruneTarget != PruneTarget.FRACTION && prune == null) {
+            throw new IllegalArgumentException("recipe: prune_target " + pruneTarget.id() + " needs prune (the budget)");
+        }
         require(schedule, "schedule", Schedule.ACCEPTED);
         require(augment, "augment", "none, crop, flip or crop+flip");
         range("width", width, 0, true, 64);
@@ -105,6 +122,19 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         if (trainLimit != null) range("train_limit", trainLimit, 1, false, Integer.MAX_VALUE);
         if (testLimit != null) range("test_limit", testLimit, 1, false, Integer.MAX_VALUE);
         range("context", context, 2, false, 4096);
+        if (factorize != FactorizeLayers.ALL && (!model.takesTokens() || (rank == null && params == null))) {
+            throw new IllegalArgumentException("recipe: factorize " + factorize.id() + " chooses layers of a factorized "
+                    + "transformer (give rank or params and model transformer), got model " + model.id() + ", rank " + rank
+                    + ", params " + params);
+        }
+        if (clip != null) range("clip", clip, 0, true, 1e6);
+        if (validFraction != null) {
+            range("valid_fraction", validFraction, 0, true, 0.5);
+            if (!data.isText()) {
+                throw new IllegalArgumentException("recipe: valid_fraction holds out part of the training text; it "
+                        + "needs text data, got " + data);
+            }
+        }
         try {
             schedule.resolve(epochs, 1000);
         } catch (IllegalArgumentException e) {
@@ -149,13 +179,17 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             return null;
         }
         FactorizationSpec s = rank != null ? FactorizationSpec.ratio(rank) : FactorizationSpec.budget(params);
-        return s.withScheme(convScheme).withInit(init).withMiddle(deep);
+        s = s.withScheme(convScheme).withInit(init).withMiddle(deep);
+        // ATTENTION needs the model's linear layers as exclusions; Run adds them once the model is built.
+        return factorize == FactorizeLayers.NON_ATTENTION ? s.withAttention(false) : s;
     }
 
     /**
      * @return the run.json object: snake_case keys ({@link #KEYS}), JSON values only; {@code rank} is
-     *         "dense", a number, or null when {@code params} is given; {@code params} and
-     *         {@code finetune_from} appear only when set
+     *         "dense", a number, or null when {@code params} is given; {@code params},
+     *         {@code finetune_from}, {@code factorize} (other than "all"), {@code clip} and
+     *         {@code valid_fraction}, {@code prune_target} (other than "fraction"), {@code attention_si}
+     *         (other than "rebalance") appear only when set
      */
     public Map<String, Object> toJson() {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -183,6 +217,12 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         c.put("context", context);
         c.put("dense_twin", denseTwin);
         if (finetuneFrom != null) c.put("finetune_from", finetuneFrom.toString());
+        // Written only when set, so that the run.json of every earlier recipe stays as it was.
+        if (factorize != FactorizeLayers.ALL) c.put("factorize", factorize.id());
+        if (clip != null) c.put("clip", clip);
+        if (validFraction != null) c.put("valid_fraction", validFraction);
+        if (pruneTarget != PruneTarget.FRACTION) c.put("prune_target", pruneTarget.id());
+        if (attentionSi != AttentionSpectral.REBALANCE) c.put("attention_si", attentionSi.id());
         return c;
     }
 
@@ -236,6 +276,11 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         if (m.containsKey("context")) b.context(j.integer("context"));
         if (m.containsKey("dense_twin")) b.denseTwin(j.bool("dense_twin"));
         if (m.get("finetune_from") != null) b.finetuneFrom(Path.of(j.string("finetune_from")));
+        if (m.containsKey("factorize")) b.factorize(FactorizeLayers.of(j.string("factorize")));
+        if (m.get("clip") != null) b.clip(j.number("clip"));
+        if (m.get("valid_fraction") != null) b.validFraction(j.number("valid_fraction"));
+        if (m.containsKey("prune_target")) b.pruneTarget(PruneTarget.of(j.string("prune_target")));
+        if (m.containsKey("attention_si")) b.attentionSi(AttentionSpectral.of(j.string("attention_si")));
         return b.build();
     }
 
@@ -307,6 +352,11 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         private int context = 64;
         private boolean denseTwin;
         private Path finetuneFrom;
+        private FactorizeLayers factorize = FactorizeLayers.ALL;
+        private Double clip;
+        private Double validFraction;
+        private PruneTarget pruneTarget = PruneTarget.FRACTION;
+        private AttentionSpectral attentionSi = AttentionSpectral.REBALANCE;
 
         private Builder() {}
 
@@ -335,6 +385,11 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             context = r.context;
             denseTwin = r.denseTwin;
             finetuneFrom = r.finetuneFrom;
+            factorize = r.factorize;
+            clip = r.clip;
+            validFraction = r.validFraction;
+            pruneTarget = r.pruneTarget;
+            attentionSi = r.attentionSi;
         }
 
         public Builder data(DataRef d) { data = d; return this; }
@@ -391,6 +446,21 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
 
         public Builder finetuneFrom(Path modelFile) { finetuneFrom = modelFile; return this; }
 
+        /** Which Transformer layers a factorized run factorizes (default all). */
+        public Builder factorize(FactorizeLayers f) { factorize = f; return this; }
+
+        /** Clip the loss gradient to this global norm (null: no clipping). */
+        public Builder clip(Double maxNorm) { clip = maxNorm; return this; }
+
+        /** How SI treats multi-head attention (default {@link AttentionSpectral#REBALANCE}). */
+        public Builder attentionSi(AttentionSpectral a) { attentionSi = a; return this; }
+
+        /** How the prune fraction sets the kept parameter count (default {@link PruneTarget#FRACTION}). */
+        public Builder pruneTarget(PruneTarget t) { pruneTarget = t; return this; }
+
+        /** Hold out this last fraction of the training text for validation (null: none). */
+        public Builder validFraction(Double fraction) { validFraction = fraction; return this; }
+
         /**
          * @throws IllegalArgumentException naming the first invalid field and what it accepts
          */
@@ -401,7 +471,8 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
             Schedule sched = schedule != null ? schedule : text ? Schedule.warmupCosine(100) : Schedule.cosine();
             Augment aug = augment != null ? augment : text ? Augment.NONE : Augment.CROP_FLIP;
             return new Recipe(data, model, width, rank, params, prune, convScheme, deep, init, decay, rescaleTo, wd, epochs,
-                    batch, opt, rate, sched, aug, seed, trainLimit, testLimit, context, denseTwin, finetuneFrom);
+                    batch, opt, rate, sched, aug, seed, trainLimit, testLimit, context, denseTwin, finetuneFrom, factorize,
+                    clip, validFraction, pruneTarget, attentionSi);
         }
     }
 }

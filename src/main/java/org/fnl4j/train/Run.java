@@ -17,8 +17,11 @@ import org.fnl4j.io.ModelFormatException;
 import org.fnl4j.models.ModelSpec;
 import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
+import org.fnl4j.nn.MultiHeadAttention;
 import org.fnl4j.nn.factorized.FactorizationSpec;
 import org.fnl4j.nn.factorized.Factorize;
+import org.fnl4j.nn.factorized.RankPolicy;
+import org.fnl4j.optim.GradClip;
 import org.fnl4j.optim.Optimizer;
 import org.fnl4j.prune.MagnitudePruning;
 import org.fnl4j.regularize.DecayArms;
@@ -57,6 +60,10 @@ public final class Run {
     public static final String METRICS = "metrics.jsonl";
     /** Singular values of every layer of the final model. */
     public static final String SPECTRA = "spectra.json";
+    /** The metric holding the number of test items evaluated after each epoch (with eval_seconds: inference speed). */
+    public static final String TEST_ITEMS = "test_items";
+    /** The metric holding the mean loss on the validation split ({@link Recipe#validFraction()}) after each epoch. */
+    public static final String VALID_LOSS = "valid_loss";
 
     private final Recipe recipe;
     private final Path dir;
@@ -176,7 +183,8 @@ public final class Run {
      */
     public RunResult fit() throws IOException {
         RunData d = data != null ? data : RunData.load(recipe);
-        log.accept("data " + d.train().describe() + " | test " + d.test().describe());
+        log.accept("data " + d.train().describe() + (d.valid() != null ? " | validation " + d.valid().describe() : "")
+                + " | test " + d.test().describe());
         Network net = network(d);
         Module model = net.module();
         MagnitudePruning mask = net.mask();
@@ -203,8 +211,18 @@ public final class Run {
                 .checkpoint(dir.resolve(CHECKPOINT))
                 .architecture(Model.header(net.spec(), factorizationMap, Map.of("config", cfg)))
                 .listener(new MetricsLog(dir.resolve(METRICS)))
-                .metric("layers", () -> LayerDiagnostics.layerStats(model, opt.lr()));
+                .metric("layers", () -> LayerDiagnostics.layerStats(model, opt.lr()))
+                .metric(TEST_ITEMS, () -> d.test().size());
         listeners.forEach(tb::listener);
+        if (d.valid() != null) {
+            tb.metric(VALID_LOSS, () -> Trainer.evaluate(model, d.valid(), Objectives.crossEntropy(0f)).loss());
+        }
+        if (recipe.clip() != null) {
+            // Before the regularizers: only the loss gradient is clipped; FD's gradient, like coupled L2 in the
+            // optimizer, is added to the clipped one.
+            double max = recipe.clip();
+            tb.afterBackward(() -> GradClip.clipGlobalNorm(opt.parameters(), max));
+        }
         if (fd != null) {
             tb.afterBackward(fd::apply).metric("frobenius_penalty", fd::penalty);
         }
@@ -256,7 +274,7 @@ public final class Run {
         if (recipe.finetuneFrom() != null) {
             Model src = Model.load(recipe.finetuneFrom());
             long dense = Compression.denseParameterCount(src);
-            Compression.Compressed c = recipe.prune() != null ? Compression.prune(src, recipe.prune())
+            Compression.Compressed c = recipe.prune() != null ? Compression.prune(src, recipe.prune(), recipe.pruneTarget())
                     : Compression.lowRank(src, requireFactorization());
             return new Network(src.spec(), c.module(), dense, c.factorization(), c.mask());
         }
@@ -265,11 +283,26 @@ public final class Run {
         Module model = Models.build(spec, rng);
         long dense = model.parameterCount();
         FactorizationSpec f = recipe.factorization();
-        if (f != null) {
-            Factorize.apply(model, f, rng);
+        if (f != null && recipe.factorize() == FactorizeLayers.ATTENTION) {
+            f = attentionOnly(model, f);
         }
-        MagnitudePruning mask = recipe.prune() != null ? Compression.pruneAtOnce(model, recipe.prune()) : null;
+        if (f != null) {
+            Factorize.apply(model, f, recipe.attentionSi(), rng);
+        }
+        MagnitudePruning mask = recipe.prune() != null ? Compression.pruneAtOnce(model, recipe.prune(), recipe.pruneTarget())
+                : null;
         return new Network(spec, model, dense, f, mask);
+    }
+
+    /** {@code spec} with every eligible layer that is not multi-head attention added to its exclusions. */
+    static FactorizationSpec attentionOnly(Module model, FactorizationSpec spec) {
+        List<String> exclude = new ArrayList<>(spec.exclude());
+        for (Map.Entry<String, Module> e : RankPolicy.eligible(model, spec).entrySet()) {
+            if (!(e.getValue() instanceof MultiHeadAttention)) {
+                exclude.add(e.getKey());
+            }
+        }
+        return spec.withExclusions(spec.excludeStem(), spec.excludeClassifier(), exclude);
     }
 
     private FactorizationSpec requireFactorization() {
@@ -325,7 +358,12 @@ public final class Run {
                 case NONE -> "no factor decay";
                 case WEIGHT -> "weight decay";
             };
-            d = "factorized " + type + " (" + size + ", " + (s.spectral() ? "SI" : "default init") + ", " + decay
+            String layers = switch (recipe.factorize()) {
+                case ALL -> "";
+                case ATTENTION -> ", attention only";
+                case NON_ATTENTION -> ", attention dense";
+            };
+            d = "factorized " + type + " (" + size + layers + ", " + (s.spectral() ? "SI" : "default init") + ", " + decay
                     + (recipe.rescaleTo() != null ? ", ‖UVᵀ‖_F rescaled to " + recipe.rescaleTo() : "") + ")";
         }
         if (recipe.prune() != null) {

@@ -29,9 +29,10 @@ import org.fnl4j.nn.Module;
  * @param exampleShape  (C, H, W) of an image, or (context) for text
  * @param numClasses    classes of an image data set (0 for text)
  * @param vocab         characters of a text corpus (0 for images)
+ * @param valid         validation batches held out from the training text in a fixed order, or null
  */
 public record RunData(BatchSource train, BatchSource test, String name, String unit, boolean text, int[] exampleShape,
-                      int numClasses, int vocab) {
+                      int numClasses, int vocab, BatchSource valid) {
 
     /** Derives the data seed from the run seed so data order and weight init draw from different streams. */
     public static long dataSeed(long seed) {
@@ -41,7 +42,7 @@ public record RunData(BatchSource train, BatchSource test, String name, String u
     /** Loads both splits as {@code recipe} says (data, batch, limits, augmentation, context, seed). */
     public static RunData load(Recipe recipe) throws IOException {
         return load(recipe.data(), recipe.batch(), recipe.trainLimit(), recipe.testLimit(), recipe.augment(),
-                recipe.context(), recipe.seed(), true);
+                recipe.context(), recipe.seed(), true, recipe.validFraction());
     }
 
     /**
@@ -51,11 +52,11 @@ public record RunData(BatchSource train, BatchSource test, String name, String u
      * @param context   window length for text (the model's context)
      */
     public static RunData loadTest(DataRef data, int batch, Integer testLimit, int context) throws IOException {
-        return load(data, batch, null, testLimit, Augment.NONE, context, 0, false);
+        return load(data, batch, null, testLimit, Augment.NONE, context, 0, false, null);
     }
 
     private static RunData load(DataRef ref, int batch, Integer trainLimitOrNull, Integer testLimitOrNull, Augment augment,
-            int context, long seed, boolean withTrain) throws IOException {
+            int context, long seed, boolean withTrain, Double validFraction) throws IOException {
         int trainLimit = trainLimitOrNull == null ? 0 : trainLimitOrNull;
         int testLimit = testLimitOrNull == null ? 0 : testLimitOrNull;
         String arg = ref.location();
@@ -66,9 +67,17 @@ public record RunData(BatchSource train, BatchSource test, String name, String u
             if (trainLimit > 0 && trainLimit < tr.length) tr = Arrays.copyOf(tr, trainLimit);
             if (testLimit > 0 && testLimit < te.length) te = Arrays.copyOf(te, testLimit);
             String name = "text " + corpus.name();
+            BatchSource valid = null;
+            if (withTrain && validFraction != null) {
+                // The last part of the training text, by position as the test split, so no validation text
+                // leaks into training windows; training keeps what precedes it.
+                int cut = (int) Math.floor(tr.length * (1 - validFraction));
+                valid = Sources.textEval(Arrays.copyOfRange(tr, cut, tr.length), batch, context, name + " validation");
+                tr = Arrays.copyOf(tr, cut);
+            }
             return new RunData(withTrain ? Sources.textTrain(tr, batch, context, dataSeed(seed), name + " train") : null,
                     Sources.textEval(te, batch, context, name + " test"), name, "tok", true, new int[] {context}, 0,
-                    corpus.vocabSize());
+                    corpus.vocabSize(), valid);
         }
         Dataset trainSet;
         Dataset testSet;
@@ -124,7 +133,7 @@ public record RunData(BatchSource train, BatchSource test, String name, String u
         }
         DataLoader testLoader = DataLoader.builder(testSet).batchSize(Math.max(batch, 256)).normalize(norm)
                 .prefetch(false).build();
-        return new RunData(train, Sources.of(testLoader), name, "img", false, shape, testSet.numClasses(), 0);
+        return new RunData(train, Sources.of(testLoader), name, "img", false, shape, testSet.numClasses(), 0, null);
     }
 
     private static Path existing(String arg, String what) {

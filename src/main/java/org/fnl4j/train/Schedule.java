@@ -14,14 +14,18 @@ import org.fnl4j.optim.LrSchedule;
  * <li>{@code multistep:E1,E2[,..][:GAMMA]}: ×GAMMA (default 0.1) after each epoch Ei (counted from 1);</li>
  * <li>{@code cosine}: cosine from lr to 0 over the epochs, updated every step;</li>
  * <li>{@code warmup-cosine:STEPS}: linear warm-up over STEPS optimizer steps, then cosine to 0 at the last step;</li>
- * <li>{@code inverse-sqrt:STEPS}: warm-up over STEPS steps, then lr·√(STEPS / step).</li>
+ * <li>{@code inverse-sqrt:STEPS[:START]}: warm-up over STEPS steps, linear from START·lr (default:
+ * lr/STEPS) to lr, then lr·√(STEPS / step) (fairseq's {@code inverse_sqrt}; the paper's Transformer
+ * runs have START = 1, a flat warm-up).</li>
  * </ul>
  *
  * @param milestones epochs of {@link Kind#MULTISTEP} (empty otherwise)
  * @param gamma      the factor of {@link Kind#MULTISTEP}, null when the default 0.1 was not overridden
  * @param steps      the warm-up steps of {@link Kind#WARMUP_COSINE} and {@link Kind#INVERSE_SQRT} (0 otherwise)
+ * @param start      the warm-up's first factor of {@link Kind#INVERSE_SQRT} in [0, 1] (0: the linear rise from
+ *                   1/STEPS; 0 for the other kinds)
  */
-public record Schedule(Kind kind, List<Integer> milestones, Double gamma, double steps) {
+public record Schedule(Kind kind, List<Integer> milestones, Double gamma, double steps, double start) {
     /** The accepted syntax, for error messages. */
     public static final String ACCEPTED = "constant | step | multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | "
             + "inverse-sqrt:STEPS";
@@ -54,26 +58,35 @@ public record Schedule(Kind kind, List<Integer> milestones, Double gamma, double
         if ((kind == Kind.WARMUP_COSINE || kind == Kind.INVERSE_SQRT) && !(steps >= 0 && Double.isFinite(steps))) {
             throw new IllegalArgumentException("schedule " + kind.id() + " needs STEPS >= 0, got " + steps);
         }
+        if (!(start >= 0 && start <= 1) || (start != 0 && kind != Kind.INVERSE_SQRT)) {
+            throw new IllegalArgumentException("schedule " + kind.id() + ": START must be in [0, 1] and is only for "
+                    + "inverse-sqrt, got " + start);
+        }
+    }
+
+    /** @return {@code inverse-sqrt:STEPS[:START]} */
+    public static Schedule inverseSqrt(double steps, double start) {
+        return new Schedule(Kind.INVERSE_SQRT, List.of(), null, steps, start);
     }
 
     /** @return {@code constant} */
     public static Schedule constant() {
-        return new Schedule(Kind.CONSTANT, List.of(), null, 0);
+        return new Schedule(Kind.CONSTANT, List.of(), null, 0, 0);
     }
 
     /** @return {@code cosine} */
     public static Schedule cosine() {
-        return new Schedule(Kind.COSINE, List.of(), null, 0);
+        return new Schedule(Kind.COSINE, List.of(), null, 0, 0);
     }
 
     /** @return {@code multistep:E1,E2,..}: ×0.1 after each of the given epochs. */
     public static Schedule multiStep(int... epochs) {
-        return new Schedule(Kind.MULTISTEP, Arrays.stream(epochs).boxed().toList(), null, 0);
+        return new Schedule(Kind.MULTISTEP, Arrays.stream(epochs).boxed().toList(), null, 0, 0);
     }
 
     /** @return {@code warmup-cosine:STEPS} */
     public static Schedule warmupCosine(double steps) {
-        return new Schedule(Kind.WARMUP_COSINE, List.of(), null, steps);
+        return new Schedule(Kind.WARMUP_COSINE, List.of(), null, steps, 0);
     }
 
     /**
@@ -88,18 +101,22 @@ public record Schedule(Kind kind, List<Integer> milestones, Double gamma, double
                 case "constant", "step", "cosine" -> {
                     if (parts.length != 1) throw bad(s);
                     Kind k = parts[0].equals("constant") ? Kind.CONSTANT : parts[0].equals("step") ? Kind.STEP : Kind.COSINE;
-                    return new Schedule(k, List.of(), null, 0);
+                    return new Schedule(k, List.of(), null, 0, 0);
                 }
                 case "multistep" -> {
                     if (parts.length < 2 || parts.length > 3) throw bad(s);
                     List<Integer> ms = Arrays.stream(parts[1].split(",")).map(Integer::parseInt).toList();
                     Double gamma = parts.length == 3 ? Double.parseDouble(parts[2]) : null;
-                    return new Schedule(Kind.MULTISTEP, ms, gamma, 0);
+                    return new Schedule(Kind.MULTISTEP, ms, gamma, 0, 0);
                 }
-                case "warmup-cosine", "inverse-sqrt" -> {
+                case "warmup-cosine" -> {
                     if (parts.length != 2) throw bad(s);
-                    return new Schedule(parts[0].equals("inverse-sqrt") ? Kind.INVERSE_SQRT : Kind.WARMUP_COSINE, List.of(),
-                            null, Double.parseDouble(parts[1]));
+                    return new Schedule(Kind.WARMUP_COSINE, List.of(), null, Double.parseDouble(parts[1]), 0);
+                }
+                case "inverse-sqrt" -> {
+                    if (parts.length < 2 || parts.length > 3) throw bad(s);
+                    return new Schedule(Kind.INVERSE_SQRT, List.of(), null, Double.parseDouble(parts[1]),
+                            parts.length == 3 ? Double.parseDouble(parts[2]) : 0);
                 }
                 default -> throw bad(s);
             }
@@ -135,7 +152,7 @@ public record Schedule(Kind kind, List<Integer> milestones, Double gamma, double
                 double total = (double) epochs * batchesPerEpoch;
                 yield new Resolved(LrSchedule.cosine(Math.max(total, steps + 1), steps, 0), Trainer.ScheduleUnit.STEP);
             }
-            case INVERSE_SQRT -> new Resolved(LrSchedule.inverseSqrt(steps), Trainer.ScheduleUnit.STEP);
+            case INVERSE_SQRT -> new Resolved(LrSchedule.inverseSqrt(steps, start), Trainer.ScheduleUnit.STEP);
         };
     }
 
@@ -146,7 +163,8 @@ public record Schedule(Kind kind, List<Integer> milestones, Double gamma, double
             case CONSTANT, STEP, COSINE -> kind.id();
             case MULTISTEP -> kind.id() + ":" + String.join(",", milestones.stream().map(String::valueOf).toList())
                     + (gamma == null ? "" : ":" + number(gamma));
-            case WARMUP_COSINE, INVERSE_SQRT -> kind.id() + ":" + number(steps);
+            case WARMUP_COSINE -> kind.id() + ":" + number(steps);
+            case INVERSE_SQRT -> kind.id() + ":" + number(steps) + (start == 0 ? "" : ":" + number(start));
         };
     }
 

@@ -31,5 +31,13 @@ class CompressionCliTest {
                 && md.contains("below the smallest factorized model"), md);
         assertFalse(Files.exists(out.resolve("lowrank-0.02-SI-FD-seed0")), "no empty run directory is left behind");
         assertTrue(r.err().contains("arm lowrank-0.02-SI-FD is not feasible"), r.err());
+        // What a user deploys: the model file's size and the measured training and test speeds.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> res = ((List<Map<String, Object>>) summary.get("dense")).get(0);
+        assertEquals(Files.size(out.resolve("dense-seed0").resolve("model.fnl")), ((Number) res.get("model_bytes")).longValue());
+        assertTrue(((Number) res.get("train_items_per_second")).doubleValue() > 0, res.toString());
+        assertTrue(((Number) res.get("eval_items_per_second")).doubleValue() > 0, res.toString());
+        assertTrue(md.contains("| model file bytes | train img/s | test img/s |"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%,d", ((Number) res.get("model_bytes")).longValue())), md);
     }
 }

@@ -72,6 +72,25 @@ class LrScheduleTest {
         assertEquals(vaswani / peak, s.factor(step - 1), 1e-12);
     }
 
+    /** fairseq's inverse_sqrt with --warmup-init-lr: linear from start to 1 over the warm-up, then √(w/s). */
+    @Test
+    void inverseSqrtWithAWarmupStart() {
+        LrSchedule flat = LrSchedule.inverseSqrt(200, 1);
+        assertEquals(1.0, flat.factor(0), EPS);
+        assertEquals(1.0, flat.factor(198), EPS);
+        assertEquals(1.0, flat.factor(199), EPS);
+        assertEquals(0.5, flat.factor(799), EPS);
+        assertEquals(Math.sqrt(200.0 / 1000), flat.factor(999), EPS);
+        LrSchedule half = LrSchedule.inverseSqrt(4, 0.5);
+        assertEquals(0.625, half.factor(0), EPS);
+        assertEquals(0.875, half.factor(2), EPS);
+        assertEquals(1.0, half.factor(3), EPS);
+        assertEquals(0.5, half.factor(15), EPS);
+        LrSchedule zero = LrSchedule.inverseSqrt(40, 0), old = LrSchedule.inverseSqrt(40);
+        for (int t : new int[] {0, 7, 39, 40, 1000}) assertEquals(old.factor(t), zero.factor(t), EPS);
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.inverseSqrt(10, 1.5));
+    }
+
     @Test
     void applySetsEveryGroupFromItsInitialRate() {
         Parameter a = new Parameter(Tensor.zeros(2), Parameter.Kind.WEIGHT);

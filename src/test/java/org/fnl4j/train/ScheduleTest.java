@@ -29,7 +29,7 @@ class ScheduleTest {
     @Test
     void printsTheSyntaxItWasParsedFrom() {
         for (String s : List.of("constant", "step", "cosine", "multistep:7,11", "multistep:2,4,6:0.5", "warmup-cosine:100",
-                "inverse-sqrt:4000", "warmup-cosine:12.5")) {
+                "inverse-sqrt:4000", "warmup-cosine:12.5", "inverse-sqrt:200:1", "inverse-sqrt:10:0.5")) {
             assertEquals(s, Schedule.parse(s).toString());
             assertEquals(Schedule.parse(s), Schedule.parse(Schedule.parse(s).toString()));
         }

@@ -40,12 +40,23 @@ public final class Factorize {
      * @return {@code model}
      */
     public static Module apply(Module model, FactorizationSpec spec, Rng rng) {
+        return apply(model, spec, AttentionSpectral.REBALANCE, rng);
+    }
+
+    /**
+     * {@link #apply(Module, FactorizationSpec, Rng)} with a choice of how spectral initialization
+     * treats multi-head attention ({@link AttentionSpectral}; ignored with the default init).
+     */
+    public static Module apply(Module model, FactorizationSpec spec, AttentionSpectral attentionSi, Rng rng) {
+        if (attentionSi == null) {
+            throw new IllegalArgumentException("Factorize.apply: attentionSi is null; expected REBALANCE or TRUNCATE_DENSE");
+        }
         double ratio = RankPolicy.resolveRatio(model, spec);
         Map<String, Module> targets = RankPolicy.eligible(model, spec);
         Map<String, Module> all = model.namedModules();
         for (Map.Entry<String, Module> e : targets.entrySet()) {
             Rng layerRng = rng.split();
-            Module replacement = factorizeLayer(e.getValue(), spec, ratio, layerRng);
+            Module replacement = factorizeLayer(e.getValue(), spec, ratio, attentionSi, layerRng);
             replace(all, e.getKey(), replacement);
         }
         return model;
@@ -53,7 +64,8 @@ public final class Factorize {
 
     /**
      * SVD compression of a trained dense model: {@link #apply} with spectral init, i.e. every
-     * eligible weight replaced by its truncated SVD. Tensor schemes are not an SVD of the trained
+     * eligible weight (attention: every head's QK and OV product, {@link AttentionSpectral#TRUNCATE_DENSE})
+     * replaced by its truncated SVD. Tensor schemes are not an SVD of the trained
      * k×k kernel and are rejected.
      */
     public static Module svdCompress(Module trainedDense, FactorizationSpec spec) {
@@ -61,15 +73,17 @@ public final class Factorize {
             throw new IllegalArgumentException("Factorize.svdCompress: scheme '" + spec.scheme().id() + "' replaces a conv by a "
                     + "depthwise-separable one and cannot compress trained kernels; use paper or channel");
         }
-        return apply(trainedDense, spec.withInit(FactorInit.SPECTRAL), new Rng(0));
+        return apply(trainedDense, spec.withInit(FactorInit.SPECTRAL), AttentionSpectral.TRUNCATE_DENSE, new Rng(0));
     }
 
     /** Builds the factorized counterpart of one dense layer at ratio s. */
-    static Module factorizeLayer(Module dense, FactorizationSpec spec, double ratio, Rng rng) {
+    static Module factorizeLayer(Module dense, FactorizationSpec spec, double ratio, AttentionSpectral attentionSi,
+            Rng rng) {
         boolean si = spec.spectral();
         if (dense instanceof Linear l) {
             FactorizedLinear f = new FactorizedLinear(l.inFeatures(), l.outFeatures(),
-                    Ranks.linear(ratio, l.outFeatures(), l.inFeatures()), spec.middle(), l.bias() != null, rng);
+                    Ranks.linear(ratio, l.outFeatures(), l.inFeatures()), spec.middle(), l.bias() != null,
+                    l.weightInit(), rng);
             if (si) {
                 f.initSpectral(l.weight().value().toArray());
             }
@@ -104,9 +118,17 @@ public final class Factorize {
         if (dense instanceof MultiHeadAttention a) {
             FactorizedAttention f = new FactorizedAttention(a.modelDim(), a.heads(),
                     Ranks.attentionHeadDim(ratio, a.modelDim(), a.heads()), a.headDim(), a.causal(), rng);
+            float[] q = a.query().weight().value().toArray(), k = a.key().weight().value().toArray(),
+                    v = a.value().weight().value().toArray(), o = a.output().weight().value().toArray();
+            if (f.headDim() == a.headDim()) {
+                // Not compressed: the layer's own init is the dense layer's, so both inits keep its function.
+                f.copyFrom(q, k, v, o);
+            }
             if (si) {
-                f.initSpectral(a.query().weight().value().toArray(), a.key().weight().value().toArray(),
-                        a.value().weight().value().toArray(), a.output().weight().value().toArray());
+                switch (attentionSi) {
+                    case REBALANCE -> f.rebalance();
+                    case TRUNCATE_DENSE -> f.initSpectral(q, k, v, o);
+                }
             }
             return f;
         }

@@ -28,9 +28,11 @@ import org.fnl4j.tensor.Tensor;
  * U = wo[:, h], Vᵀ = wv_h). Scores use the scale 1/√d_h of the compressed head dimension.
  *
  * <p>Init: baseline ({@link #resetParameters}) is the dense layer's init at the compressed head
- * dimension (Xavier-uniform, gain 1/√2 on Q, K, V and 1 on O, as {@code nn.MultiHeadAttention});
- * {@link #initSpectral} takes a dense attention sample and gives each head the SI of its products
- * (at full head dimension this rebalances the factors without changing the function).
+ * dimension (Xavier-uniform, gain 1/√2 on Q, K, V and 1 on O, as {@code nn.MultiHeadAttention}).
+ * Two spectral initializations ({@link AttentionSpectral}): {@link #rebalance} (the paper's) replaces
+ * each head's own products by their balanced SVD factors without changing the function;
+ * {@link #initSpectral} takes a dense attention sample at the full head dimension and gives each head
+ * the truncated SVD of its products (what {@link Factorize#svdCompress} does with trained weights).
  */
 public class FactorizedAttention extends Module implements Factorized {
     private final int d, heads, headDim, denseHeadDim;
@@ -88,9 +90,6 @@ public class FactorizedAttention extends Module implements Factorized {
                         + ", d=" + d + "), got " + a.length);
             }
         }
-        float[] wqD = wq.value().data(), wkD = wk.value().data(), wvD = wv.value().data(), woD = wo.value().data();
-        int qo = wq.value().offset(), ko = wk.value().offset(), vo = wv.value().offset(), oo = wo.value().offset();
-        int inner = heads * headDim;
         for (int h = 0; h < heads; h++) {
             // QK: P = q_hᵀ·k_h, q_h and k_h are (dd × d) row blocks.
             float[] p = new float[d * d];
@@ -100,12 +99,7 @@ public class FactorizedAttention extends Module implements Factorized {
                     for (int t = 0; t < dd; t++) s += (double) q[(h * dd + t) * d + a] * k[(h * dd + t) * d + b];
                     p[a * d + b] = (float) s;
                 }
-            SpectralInit.Factors f = SpectralInit.factorize(p, d, d, headDim);
-            for (int t = 0; t < headDim; t++)
-                for (int a = 0; a < d; a++) {
-                    wqD[qo + (h * headDim + t) * d + a] = f.u()[a * headDim + t];
-                    wkD[ko + (h * headDim + t) * d + a] = f.v()[a * headDim + t];
-                }
+            writeQk(h, SpectralInit.factorize(p, d, d, headDim));
             // OV: P = o[:, h-block]·v_h.
             for (int a = 0; a < d; a++)
                 for (int b = 0; b < d; b++) {
@@ -113,13 +107,65 @@ public class FactorizedAttention extends Module implements Factorized {
                     for (int t = 0; t < dd; t++) s += (double) o[a * innerD + h * dd + t] * v[(h * dd + t) * d + b];
                     p[a * d + b] = (float) s;
                 }
-            f = SpectralInit.factorize(p, d, d, headDim);
-            for (int t = 0; t < headDim; t++)
-                for (int a = 0; a < d; a++) {
-                    woD[oo + a * inner + h * headDim + t] = f.u()[a * headDim + t];
-                    wvD[vo + (h * headDim + t) * d + a] = f.v()[a * headDim + t];
-                }
+            writeOv(h, SpectralInit.factorize(p, d, d, headDim));
         }
+    }
+
+    /**
+     * Spectral initialization as the paper's code does it for attention: each head's own current
+     * products wq_hᵀ·wk_h and wo[:, h]·wv_h (d×d, rank ≤ d_h) are replaced by their balanced SVD
+     * factors A√Σ and B√Σ at rank d_h. The products, and so the layer's function, are unchanged (up
+     * to float rounding of the SVD); afterwards every head's factors are balanced: UᵀU = VᵀV = Σ, so
+     * ‖U‖_F = ‖V‖_F.
+     */
+    public void rebalance() {
+        List<FactorProduct> ps = factorProducts();
+        for (int h = 0; h < heads; h++) {
+            writeQk(h, SpectralInit.factorize(dense(ps.get(0), h), d, d, headDim));
+            writeOv(h, SpectralInit.factorize(dense(ps.get(1), h), d, d, headDim));
+        }
+    }
+
+    /**
+     * Sets the projections to those of a dense attention layer with this head dimension (q, k, v
+     * (H·d_h, d), o (d, H·d_h), row-major), e.g. the layer this one replaces at full head dimension.
+     */
+    public void copyFrom(float[] q, float[] k, float[] v, float[] o) {
+        int n = heads * headDim * d;
+        for (float[] a : new float[][] {q, k, v, o}) {
+            if (a.length != n) {
+                throw new IllegalArgumentException("FactorizedAttention.copyFrom: projections must have " + heads * headDim
+                        + "x" + d + " = " + n + " values (H=" + heads + ", head dim " + headDim + ", d=" + d + "), got "
+                        + a.length);
+            }
+        }
+        wq.copyFrom(q);
+        wk.copyFrom(k);
+        wv.copyFrom(v);
+        wo.copyFrom(o);
+    }
+
+    /** Writes SI factors of head h's QK product: wq_h = (A√Σ)ᵀ, wk_h = (B√Σ)ᵀ. */
+    private void writeQk(int h, SpectralInit.Factors f) {
+        float[] wqD = wq.value().data(), wkD = wk.value().data();
+        int qo = wq.value().offset(), ko = wk.value().offset();
+        for (int t = 0; t < headDim; t++)
+            for (int a = 0; a < d; a++) {
+                wqD[qo + (h * headDim + t) * d + a] = f.u()[a * headDim + t];
+                wkD[ko + (h * headDim + t) * d + a] = f.v()[a * headDim + t];
+            }
+    }
+
+    /** Writes SI factors of head h's OV product: wo[:, h] = A√Σ, wv_h = (B√Σ)ᵀ. */
+    private void writeOv(int h, SpectralInit.Factors f) {
+        float[] wvD = wv.value().data(), woD = wo.value().data();
+        int vo = wv.value().offset(), oo = wo.value().offset();
+        int inner = heads * headDim;
+        for (int t = 0; t < headDim; t++)
+            for (int a = 0; a < d; a++) {
+                woD[oo + a * inner + h * headDim + t] = f.u()[a * headDim + t];
+                wvD[vo + (h * headDim + t) * d + a] = f.v()[a * headDim + t];
+            }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.init.Init;
 import org.fnl4j.init.SpectralInit;
+import org.fnl4j.init.WeightInit;
 import org.fnl4j.linalg.Svd;
 import org.fnl4j.nn.ConvGeometry;
 import org.fnl4j.nn.Module;
@@ -40,9 +41,12 @@ import org.fnl4j.tensor.Tensor;
  * cheaper. {@link Path#AUTO} (default) picks the one with fewer multiply-adds for the input at hand;
  * both give the same function.
  *
- * <p>Init: baseline (constructor, {@link #resetParameters}) is Kaiming-normal (fan-in, gain √2) on
- * U and on Vᵀ independently, M = I, PyTorch's default conv bias; {@link #initSpectral} is SI from a
- * dense kernel sample laid out in the scheme's matrix form.
+ * <p>Init: baseline (constructor, {@link #resetParameters}) draws U and Vᵀ independently, each from a
+ * {@link WeightInit} rule applied to its own shape (as the paper's code: the dense codebase's own
+ * init on each factor) — the rule of the dense conv this one stands for ({@link Factorize} passes the
+ * replaced {@code Conv2d}'s {@link org.fnl4j.nn.Conv2d#weightInit()}; the CIFAR ResNets'
+ * Kaiming-normal, fan-in, gain √2, when not given) — M = I, PyTorch's default conv bias;
+ * {@link #initSpectral} is SI from a dense kernel sample laid out in the scheme's matrix form.
  */
 public class FactorizedConv2d extends Module implements Factorized {
     /** How the kernel is laid out as a matrix. */
@@ -58,6 +62,7 @@ public class FactorizedConv2d extends Module implements Factorized {
     private final Scheme scheme;
     private final int rank, rows, cols;
     private final Parameter u, m, vt, bias;
+    private final WeightInit factorInit;
     private Path path = Path.AUTO;
 
     /**
@@ -77,6 +82,21 @@ public class FactorizedConv2d extends Module implements Factorized {
      */
     public FactorizedConv2d(int in, int out, ConvGeometry geometry, boolean bias, Scheme scheme, int rank,
                             boolean middle, Rng rng) {
+        this(in, out, geometry, bias, scheme, rank, middle, WeightInit.KAIMING_NORMAL, rng);
+    }
+
+    /**
+     * @param geometry kernel, stride, padding and dilation per axis
+     * @param rank inner rank r ≥ 1 (may exceed min(rows, cols): overcomplete)
+     * @param middle whether to add the r×r middle factor M (initialized to I)
+     * @param factorInit the rule each of U and Vᵀ is drawn from on its own shape (baseline init)
+     */
+    public FactorizedConv2d(int in, int out, ConvGeometry geometry, boolean bias, Scheme scheme, int rank,
+                            boolean middle, WeightInit factorInit, Rng rng) {
+        if (factorInit == null) {
+            throw new IllegalArgumentException("FactorizedConv2d: factorInit is null; expected a WeightInit rule");
+        }
+        this.factorInit = factorInit;
         if (in < 1 || out < 1 || rank < 1) {
             throw new IllegalArgumentException("FactorizedConv2d: need positive channels and rank; got in=" + in
                     + " out=" + out + " rank " + rank + " (" + geometry + ")");
@@ -112,11 +132,11 @@ public class FactorizedConv2d extends Module implements Factorized {
         return scheme == Scheme.PAPER ? Ranks.convPaper(ratio, out, kh) : Ranks.convChannel(ratio, out, in, kh, kw);
     }
 
-    /** Baseline init: Kaiming-normal on U and on Vᵀ independently, M = I, PyTorch's default bias. */
+    /** Baseline init: {@link #factorInit()} on U and on Vᵀ independently, M = I, PyTorch's default bias. */
     @Override
     public void resetParameters(Rng rng) {
-        Init.kaimingNormal(u.value(), rng);
-        Init.kaimingNormal(vt.value(), rng);
+        factorInit.fill(u.value(), rng);
+        factorInit.fill(vt.value(), rng);
         if (m != null) {
             FactorizedLinear.identity(m.value());
         }
@@ -175,6 +195,11 @@ public class FactorizedConv2d extends Module implements Factorized {
                     for (int x = 0; x < kw; x++)
                         k[((o * in + c) * kh + h) * kw + x] = matrix[(o * kh + h) * cols + c * kw + x];
         return k;
+    }
+
+    /** @return the rule U and Vᵀ are drawn from by the baseline init. */
+    public WeightInit factorInit() {
+        return factorInit;
     }
 
     /** Sets the forward path (default {@link Path#AUTO}); returns this. */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.fnl4j.autograd.Autograd;
 import org.fnl4j.init.Init;
 import org.fnl4j.init.SpectralInit;
+import org.fnl4j.init.WeightInit;
 import org.fnl4j.linalg.Svd;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
@@ -24,10 +25,15 @@ import org.fnl4j.tensor.Tensor;
  *
  * <p>Rank from a ratio s: {@link Ranks#linear} = max(1, rint(s·min(out, in))) (half to even).
  *
- * <p>Initialization: the constructor uses the baseline init (Kaiming-normal, fan-in, gain √2, on U
- * and on Vᵀ independently, M = I, bias U(−1/√in, 1/√in)); {@link #initSpectral(float[])} applies
- * spectral initialization from a dense weight sample; {@link #resetParameters(Rng)} re-runs the
- * baseline init.
+ * <p>Initialization: the constructor uses the baseline init, as the paper's code: U and Vᵀ are each
+ * drawn on their own from a {@link WeightInit} rule applied to their own shape — the rule of the
+ * dense layer this one stands for ({@link Factorize} passes the replaced {@code Linear}'s
+ * {@link org.fnl4j.nn.Linear#weightInit()}; {@link WeightInit#TORCH_DEFAULT}, U(−1/√fanIn, 1/√fanIn),
+ * when not given) — M = I, bias U(−1/√in, 1/√in). With the default rule U (out, r) is
+ * U(−1/√r, 1/√r) and Vᵀ (r, in) is U(−1/√in, 1/√in), so each entry of U·Vᵀ has standard deviation
+ * 1/(3√in), 1/√3 of the dense layer's 1/√(3·in): the product starts below the dense scale.
+ * {@link #initSpectral(float[])} applies spectral initialization from a dense weight sample;
+ * {@link #resetParameters(Rng)} re-runs the baseline init.
  */
 public class FactorizedLinear extends Module implements Factorized {
     private final int in;
@@ -37,6 +43,12 @@ public class FactorizedLinear extends Module implements Factorized {
     private final Parameter m;
     private final Parameter vt;
     private final Parameter bias;
+    private final WeightInit factorInit;
+
+    /** A layer whose factors start from {@link WeightInit#TORCH_DEFAULT} (see the class comment). */
+    public FactorizedLinear(int in, int out, int rank, boolean middle, boolean bias, Rng rng) {
+        this(in, out, rank, middle, bias, WeightInit.TORCH_DEFAULT, rng);
+    }
 
     /**
      * @param in input features (≥ 1)
@@ -44,16 +56,21 @@ public class FactorizedLinear extends Module implements Factorized {
      * @param rank inner rank r (≥ 1)
      * @param middle whether to add the r×r middle factor M (initialized to I)
      * @param bias whether to add a dense bias
+     * @param factorInit the rule each of U and Vᵀ is drawn from on its own shape (baseline init)
      * @param rng source of the baseline init
      */
-    public FactorizedLinear(int in, int out, int rank, boolean middle, boolean bias, Rng rng) {
+    public FactorizedLinear(int in, int out, int rank, boolean middle, boolean bias, WeightInit factorInit, Rng rng) {
         if (in < 1 || out < 1 || rank < 1) {
             throw new IllegalArgumentException("FactorizedLinear: in, out and rank must be >= 1, got in=" + in
                     + " out=" + out + " rank=" + rank);
         }
+        if (factorInit == null) {
+            throw new IllegalArgumentException("FactorizedLinear: factorInit is null; expected a WeightInit rule");
+        }
         this.in = in;
         this.out = out;
         this.rank = rank;
+        this.factorInit = factorInit;
         this.u = registerParameter("u", new Parameter(Tensor.zeros(out, rank), Parameter.Kind.FACTOR));
         this.m = middle ? registerParameter("m", new Parameter(Tensor.zeros(rank, rank), Parameter.Kind.FACTOR)) : null;
         this.vt = registerParameter("vt", new Parameter(Tensor.zeros(rank, in), Parameter.Kind.FACTOR));
@@ -66,11 +83,11 @@ public class FactorizedLinear extends Module implements Factorized {
         return new FactorizedLinear(in, out, Ranks.linear(ratio, out, in), middle, bias, rng);
     }
 
-    /** Baseline init: Kaiming-normal on U and Vᵀ independently, M = I, PyTorch's default bias. */
+    /** Baseline init: {@link #factorInit()} on U and on Vᵀ independently, M = I, PyTorch's default bias. */
     @Override
     public void resetParameters(Rng rng) {
-        Init.kaimingNormal(u.value(), rng);
-        Init.kaimingNormal(vt.value(), rng);
+        factorInit.fill(u.value(), rng);
+        factorInit.fill(vt.value(), rng);
         if (m != null) {
             identity(m.value());
         }
@@ -121,6 +138,9 @@ public class FactorizedLinear extends Module implements Factorized {
         }
         return MatMul.linear(h, u.value(), bias == null ? null : bias.value());
     }
+
+    /** @return the rule U and Vᵀ are drawn from by the baseline init. */
+    public WeightInit factorInit() { return factorInit; }
 
     /** @return U (out, r). */
     public Parameter u() { return u; }

@@ -172,6 +172,40 @@ class FactorizedLayersTest {
         assertEquals(4L * d * heads * dh, si.denseParameterCount());
     }
 
+    /**
+     * The paper's attention SI on a compressed layer (d_h = 3 < d/H): each head's own QK and OV
+     * products are re-factored as A√Σ, B√Σ; outputs stay the same and every head's factors are balanced.
+     */
+    @Test
+    void compressedAttentionRebalanceKeepsTheFunctionAndBalancesEveryHead() {
+        Rng rng = new Rng(7);
+        int d = 12, heads = 3, dh = 3;
+        FactorizedAttention a = new FactorizedAttention(d, heads, dh, 4, true, rng);
+        Tensor x = Tensor.randn(rng, 1f, 2, 6, d);
+        Tensor before = a.forward(x);
+        Tensor productBefore = a.product();
+        float[] wqBefore = a.wq().value().toArray();
+        a.rebalance();
+        assertTrue(maxRelDiff(a.forward(x), before) < 1e-4, "function unchanged");
+        assertTrue(maxRelDiff(a.product(), productBefore) < 1e-4, "products unchanged");
+        assertNotEquals(wqBefore[0], a.wq().value().get(0, 0), "the factors did change");
+        float[] q = a.wq().value().toArray(), k = a.wk().value().toArray(), v = a.wv().value().toArray(),
+                o = a.wo().value().toArray();
+        int inner = heads * dh;
+        for (int h = 0; h < heads; h++) {
+            double uq = 0, vk = 0, uo = 0, vv = 0;
+            for (int t = 0; t < dh; t++)
+                for (int c = 0; c < d; c++) {
+                    uq += Math.pow(q[(h * dh + t) * d + c], 2);
+                    vk += Math.pow(k[(h * dh + t) * d + c], 2);
+                    vv += Math.pow(v[(h * dh + t) * d + c], 2);
+                    uo += Math.pow(o[c * inner + h * dh + t], 2);
+                }
+            assertEquals(Math.sqrt(uq), Math.sqrt(vk), 1e-4 * Math.sqrt(uq), "QK head " + h + ": ‖U‖_F = ‖V‖_F");
+            assertEquals(Math.sqrt(uo), Math.sqrt(vv), 1e-4 * Math.sqrt(uo), "OV head " + h + ": ‖U‖_F = ‖V‖_F");
+        }
+    }
+
     @Test
     void compressedAttentionSiIsPerHeadEckartYoung() {
         Rng rng = new Rng(6);
