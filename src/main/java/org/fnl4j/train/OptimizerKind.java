@@ -14,7 +14,9 @@ public enum OptimizerKind {
     /** SGD with plain (heavy-ball) momentum 0.9, L2 decay added to the gradient. */
     MOMENTUM("momentum"),
     /** AdamW with decoupled weight decay. */
-    ADAMW("adamw");
+    ADAMW("adamw"),
+    /** SGD without momentum, L2 decay added to the gradient: averaging replicas after every step is synchronous SGD. */
+    PLAIN("plain");
 
     private final String id;
 
@@ -22,7 +24,7 @@ public enum OptimizerKind {
         this.id = id;
     }
 
-    /** @return "sgd", "momentum" or "adamw". */
+    /** @return "sgd", "momentum", "adamw" or "plain". */
     public String id() {
         return id;
     }
@@ -34,7 +36,11 @@ public enum OptimizerKind {
 
     /** @return a new optimizer over {@code groups}. */
     public Optimizer create(List<ParamGroup> groups) {
-        return this == ADAMW ? new AdamW(groups) : new Sgd(groups, 0.9f, this == SGD);
+        return switch (this) {
+            case ADAMW -> new AdamW(groups);
+            case PLAIN -> new Sgd(groups, 0f, false);
+            case SGD, MOMENTUM -> new Sgd(groups, 0.9f, this == SGD);
+        };
     }
 
     /** @throws IllegalArgumentException naming the accepted values */

@@ -70,7 +70,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         require(convScheme, "conv_scheme", "paper, channel, tucker or tt");
         require(init, "init", "default or spectral");
         require(decay, "decay", "weight, frobenius or none");
-        require(optimizer, "optimizer", "sgd, momentum or adamw");
+        require(optimizer, "optimizer", "sgd, momentum, adamw or plain");
         require(schedule, "schedule", Schedule.ACCEPTED);
         require(augment, "augment", "none, crop, flip or crop+flip");
         range("width", width, 0, true, 64);
