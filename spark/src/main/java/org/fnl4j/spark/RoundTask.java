@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
@@ -29,8 +28,11 @@ final class RoundTask implements Function2<Integer, Iterator<Object>, Iterator<R
     private static final long serialVersionUID = 1L;
     /** Prefix of the messages of task failures, so the driver can find them in Spark's report. */
     static final String MARK = "[fnl4j-spark] ";
-    /** Idle replicas by recipe and data shape, one per concurrently running task of an executor JVM. */
-    private static final Map<String, Queue<Replica>> IDLE = new ConcurrentHashMap<>();
+    /**
+     * Idle replicas by recipe and data shape, one per concurrently running task of an executor JVM;
+     * the replicas of the few most recent recipes are kept.
+     */
+    private static final Map<String, Queue<Replica>> IDLE = ExecutorCache.create(4);
 
     private final TrainData data;
     private final String recipeJson;
@@ -66,13 +68,7 @@ final class RoundTask implements Function2<Integer, Iterator<Object>, Iterator<R
         }
         RoundStart s = start.value();
         TrainData.Shard shard = data.open(p, rows);
-        String key = recipeJson + "|" + batchesPerEpoch + "|" + java.util.Arrays.toString(shard.shape().exampleShape());
-        Queue<Replica> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
-        Replica replica = idle.poll();
-        if (replica == null) {
-            Recipe recipe = Recipe.fromJson(Json.parseObject(recipeJson));
-            replica = Replica.create(recipe, shard.shape(), batchesPerEpoch);
-        }
+        Replica replica = take(recipeJson, shard, batchesPerEpoch);
         replica.importState(s.state());
         long items = 0;
         long correct = 0;
@@ -93,13 +89,31 @@ final class RoundTask implements Function2<Integer, Iterator<Object>, Iterator<R
         Replica.State out = replica.exportState();
         long compute = System.nanoTime() - t0;
         // The replica goes back only after a complete round, so a failed task never leaves a half-trained one.
-        idle.add(replica);
+        give(recipeJson, shard, batchesPerEpoch, replica);
         if (fault != null && fault.round() == s.round() && fault.partition() == p
                 && TaskContext.get() != null && TaskContext.get().attemptNumber() == 0) {
             throw new IllegalStateException("injected failure of the first attempt of partition " + p + " in round "
                     + s.round() + " (SparkTrainer.Builder.failFirstAttempt, for testing retries)");
         }
         return new RoundResult(p, out, items, lossSum, correct, compute, host);
+    }
+
+    private static String key(String recipeJson, TrainData.Shard shard, int batchesPerEpoch) {
+        return recipeJson + "|" + batchesPerEpoch + "|" + java.util.Arrays.toString(shard.shape().exampleShape());
+    }
+
+    /** @return an idle replica of the recipe for this data, or a new one (built from the recipe's seed). */
+    static Replica take(String recipeJson, TrainData.Shard shard, int batchesPerEpoch) throws java.io.IOException {
+        Queue<Replica> idle = IDLE.computeIfAbsent(key(recipeJson, shard, batchesPerEpoch),
+                k -> new ConcurrentLinkedQueue<>());
+        Replica replica = idle.poll();
+        return replica != null ? replica
+                : Replica.create(Recipe.fromJson(Json.parseObject(recipeJson)), shard.shape(), batchesPerEpoch);
+    }
+
+    /** Returns a replica to the executor's idle pool. */
+    static void give(String recipeJson, TrainData.Shard shard, int batchesPerEpoch, Replica replica) {
+        IDLE.computeIfAbsent(key(recipeJson, shard, batchesPerEpoch), k -> new ConcurrentLinkedQueue<>()).add(replica);
     }
 
     static String describe(Throwable e) {
@@ -115,19 +129,28 @@ final class RoundTask implements Function2<Integer, Iterator<Object>, Iterator<R
         }
     }
 
-    /** The task of the first job: open the partition's data and report how many steps it can serve. */
+    /**
+     * The task of the first job: open the partition's data, build a replica of the recipe (so a
+     * recipe an executor cannot build fails here, named, and the rounds do not pay for loading and
+     * building), and report how many steps the partition can serve.
+     */
     static final class Probe implements Function2<Integer, Iterator<Object>, Iterator<int[]>> {
         private static final long serialVersionUID = 1L;
         private final TrainData data;
+        private final String recipeJson;
 
-        Probe(TrainData data) {
+        Probe(TrainData data, Recipe recipe) {
             this.data = data;
+            this.recipeJson = Json.write(recipe.toJson());
         }
 
         @Override
         public Iterator<int[]> call(Integer p, Iterator<Object> rows) {
             try {
                 TrainData.Shard s = data.open(p, rows);
+                // With files every partition knows the epoch's steps; with tables the driver takes the smallest
+                // partition's, and a replica built for another count is simply not reused.
+                give(recipeJson, s, s.batchesPerEpoch(), take(recipeJson, s, s.batchesPerEpoch()));
                 List<int[]> out = new ArrayList<>();
                 out.add(new int[] {p, s.batchesPerEpoch(), s.size()});
                 return out.iterator();

@@ -88,16 +88,26 @@ public final class SparkTrain {
                     + Runtime.version().feature() + ", master " + sc.master());
             SparkTrainer.SparkResult r = b.log(s -> err.println("fnl spark-train: " + s)).build().fit();
             double seconds = 0;
+            double compute = 0;
+            double sync = 0;
             long items = 0;
             for (SparkTrainer.RoundStats s : r.rounds()) {
                 seconds += s.seconds();
+                compute += s.computeSeconds();
+                sync += s.syncSeconds();
                 items += s.items();
             }
+            int n = Math.max(1, r.rounds().size());
+            boolean text = r.replica().recipe().data().isText();
             java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
             json.put("model", r.modelFile().toString());
             json.put("test_accuracy", r.testAccuracy());
             json.put("rounds", r.rounds().size());
-            json.put("items_per_second", items / Math.max(seconds, 1e-9));
+            json.put("train_seconds", Math.round(seconds * 10) / 10.0);
+            json.put(text ? "tokens_per_second" : "images_per_second", Math.round(items / Math.max(seconds, 1e-9) * 10) / 10.0);
+            json.put("compute_ms_per_round", Math.round(1e4 * compute / n) / 10.0);
+            json.put("sync_ms_per_round", Math.round(1e4 * sync / n) / 10.0);
+            json.put("bytes_per_sync", r.rounds().isEmpty() ? 0 : r.rounds().get(0).bytes());
             err.printf(Locale.ROOT, "fnl spark-train: test accuracy %.2f%%; model saved to %s%n", 100 * r.testAccuracy(),
                     r.modelFile());
             out.println(Json.write(json));

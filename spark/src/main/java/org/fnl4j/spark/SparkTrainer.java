@@ -99,7 +99,8 @@ public final class SparkTrainer {
      * @param steps          optimizer steps each replica took
      * @param loss           mean training loss over the round's items
      * @param items          examples trained on, all partitions
-     * @param seconds        wall time of the round on the driver (broadcast, tasks, collect, average, checkpoint excluded)
+     * @param seconds        wall time of the round on the driver, from the broadcast to the averaged state (the
+     *                       checkpoint write after it is not included)
      * @param computeSeconds the slowest partition's time loading batches and stepping
      * @param syncSeconds    {@code seconds − computeSeconds}: broadcasting, scheduling, collecting and averaging
      * @param bytes          floats moved × 4: the state broadcast to P replicas plus the P states collected
@@ -393,9 +394,10 @@ public final class SparkTrainer {
     private SparkResult train(JavaRDD<Object> tasks, TrainData data, RunData shape, BatchSource test)
             throws IOException {
         Files.createDirectories(dir);
-        // The first job: every partition opens its data, so a missing path or a bad table fails here, named.
-        List<int[]> probe = runJob("opening the training data", -1,
-                () -> tasks.mapPartitionsWithIndex(new RoundTask.Probe(data), true).collect());
+        // The first job: every partition opens its data and builds a replica, so a missing path, a bad table or a
+        // recipe an executor cannot build fails here, named, before any training.
+        List<int[]> probe = runJob("opening the training data and building the network", -1,
+                () -> tasks.mapPartitionsWithIndex(new RoundTask.Probe(data, recipe), true).collect());
         int nb = Integer.MAX_VALUE;
         long trainSize = 0;
         for (int[] r : probe) {

@@ -188,7 +188,8 @@ class SparkTrainerTest {
         Recipe noTrain = mlp().data(DataRef.parse("fashion-mnist:" + data)).build();
         SparkTrainingException e = assertThrows(SparkTrainingException.class,
                 () -> spark(noTrain, TestSpark.tempDir("missing"), 2, 1));
-        assertTrue(e.getMessage().startsWith("opening the training data failed: partition "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("opening the training data and building the network failed: partition "),
+                e.getMessage());
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte") && e.getMessage().contains(data.toString()),
                 e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
