@@ -22,7 +22,9 @@ import org.fnl4j.train.Decay;
 import org.fnl4j.train.OptimizerKind;
 import org.fnl4j.train.Recipe;
 import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: a master and two workers of one core each, started
@@ -123,7 +125,9 @@ class StandaloneClusterTest {
         throw new IllegalStateException("the Spark master did not see " + n + " workers within 90 s: " + last);
     }
 
+    // On a JDK whose executors cannot start (JDK 25: see the README) the job would wait forever; fail instead.
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aJobOnTwoStandaloneWorkersGivesTheModelOfLocalTwo() throws Exception {
         Path tmp = TestSpark.tempDir("cluster");
         Path logs = Files.createDirectories(Path.of("target", "standalone-logs").toAbsolutePath());
