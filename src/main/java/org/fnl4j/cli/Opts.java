@@ -50,6 +50,11 @@ final class Opts {
         return command;
     }
 
+    /** @return the declared flag names, in declaration order. */
+    List<String> declared() {
+        return List.copyOf(opts.keySet());
+    }
+
     /** Parses {@code args}; {@code --debug} and {@code --help} are always accepted. */
     Opts parse(String[] args) {
         for (int i = 0; i < args.length; i++) {

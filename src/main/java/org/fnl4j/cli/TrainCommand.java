@@ -44,7 +44,12 @@ final class TrainCommand implements Command {
 
     @Override
     public Opts options() {
-        return new Opts(name())
+        return flags(name());
+    }
+
+    /** The flags of {@code fnl train}, declared for {@code command} (which names itself in errors). */
+    static Opts flags(String command) {
+        return new Opts(command)
                 .opt("data", "NAME[:PATH]", "fashion-mnist",
                         "fashion-mnist (the shipped 10k/2k subset; fashion-mnist:full uses /usr/share/datasets/fashion-mnist),\n"
                                 + "mnist:DIR, cifar10:DIR (binary version), text (shipped KJV sample) or text:FILE;\n"
@@ -71,9 +76,10 @@ final class TrainCommand implements Command {
                 .opt("epochs", "N", "5", "training epochs")
                 .opt("batch", "N", "128", "batch size")
                 .opt("lr", "X", "0.1 (adamw: 0.001)", "initial learning rate")
-                .opt("optimizer", "sgd|momentum|adamw|nag", "sgd (transformer: adamw)",
+                .opt("optimizer", "sgd|momentum|adamw|nag|plain", "sgd (transformer: adamw)",
                         "optimizer: sgd = SGD with Nesterov momentum 0.9, momentum = SGD with plain (heavy-ball) momentum 0.9, "
-                                + "adamw = AdamW (decoupled decay), nag = SGD with Nesterov momentum 0.99 (fairseq's NAG)")
+                                + "adamw = AdamW (decoupled decay), nag = SGD with Nesterov momentum 0.99 (fairseq's NAG),\n"
+                                + "plain = SGD without momentum")
                 .opt("schedule", "S", "cosine (transformer: warmup-cosine:100)",
                         "learning-rate schedule: constant | step (x0.1 at 50% and 75% of the epochs) |\n"
                                 + "multistep:E1,E2[,..][:GAMMA] | cosine | warmup-cosine:STEPS | inverse-sqrt:STEPS[:START]\n"

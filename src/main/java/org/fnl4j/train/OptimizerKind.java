@@ -19,7 +19,9 @@ public enum OptimizerKind {
      * Nesterov's accelerated gradient with momentum 0.99 (fairseq's {@code --optimizer nag} default,
      * the paper's Transformer optimizer), L2 decay added to the gradient.
      */
-    NAG("nag");
+    NAG("nag"),
+    /** SGD without momentum, L2 decay added to the gradient: averaging replicas after every step is synchronous SGD. */
+    PLAIN("plain");
 
     private final String id;
 
@@ -27,7 +29,7 @@ public enum OptimizerKind {
         this.id = id;
     }
 
-    /** @return "sgd", "momentum", "adamw" or "nag". */
+    /** @return "sgd", "momentum", "adamw", "nag" or "plain". */
     public String id() {
         return id;
     }
@@ -42,6 +44,7 @@ public enum OptimizerKind {
         return switch (this) {
             case ADAMW -> new AdamW(groups);
             case NAG -> new Sgd(groups, 0.99f, true);
+            case PLAIN -> new Sgd(groups, 0f, false);
             case SGD, MOMENTUM -> new Sgd(groups, 0.9f, this == SGD);
         };
     }

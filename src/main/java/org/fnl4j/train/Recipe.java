@@ -81,7 +81,7 @@ public record Recipe(DataRef data, Architecture model, double width, Double rank
         require(convScheme, "conv_scheme", "paper, channel, tucker or tt");
         require(init, "init", "default or spectral");
         require(decay, "decay", "weight, frobenius or none");
-        require(optimizer, "optimizer", "sgd, momentum, adamw or nag");
+        require(optimizer, "optimizer", "sgd, momentum, adamw, nag or plain");
         require(factorize, "factorize", "all, attention or non-attention");
         require(pruneTarget, "prune_target", "fraction or low-rank");
         require(attentionSi, "attention_si", "rebalance or truncate-dense");

@@ -172,7 +172,7 @@ public final class Run {
     }
 
     /** The network of the run before training, with its spec, factorization and pruning mask. */
-    private record Network(ModelSpec spec, Module module, long denseParams, FactorizationSpec factorization,
+    record Network(ModelSpec spec, Module module, long denseParams, FactorizationSpec factorization,
                            MagnitudePruning mask) {}
 
     /**
@@ -185,7 +185,7 @@ public final class Run {
         RunData d = data != null ? data : RunData.load(recipe);
         log.accept("data " + d.train().describe() + (d.valid() != null ? " | validation " + d.valid().describe() : "")
                 + " | test " + d.test().describe());
-        Network net = network(d);
+        Network net = network(recipe, d);
         Module model = net.module();
         MagnitudePruning mask = net.mask();
         long params = mask != null ? mask.keptCount() : model.parameterCount();
@@ -270,12 +270,12 @@ public final class Run {
      * function of the weights, so a resumed run rebuilds the same mask before its checkpoint is
      * restored.
      */
-    private Network network(RunData d) throws IOException {
+    static Network network(Recipe recipe, RunData d) throws IOException {
         if (recipe.finetuneFrom() != null) {
             Model src = Model.load(recipe.finetuneFrom());
             long dense = Compression.denseParameterCount(src);
             Compression.Compressed c = recipe.prune() != null ? Compression.prune(src, recipe.prune(), recipe.pruneTarget())
-                    : Compression.lowRank(src, requireFactorization());
+                    : Compression.lowRank(src, requireFactorization(recipe));
             return new Network(src.spec(), c.module(), dense, c.factorization(), c.mask());
         }
         ModelSpec spec = d.modelSpec(recipe.model(), recipe.width(), recipe.context());
@@ -305,7 +305,7 @@ public final class Run {
         return spec.withExclusions(spec.excludeStem(), spec.excludeClassifier(), exclude);
     }
 
-    private FactorizationSpec requireFactorization() {
+    private static FactorizationSpec requireFactorization(Recipe recipe) {
         FactorizationSpec f = recipe.factorization();
         if (f == null) {
             throw new IllegalArgumentException("recipe: fine-tuning " + recipe.finetuneFrom() + " needs rank, params or "

@@ -42,7 +42,22 @@ public final class Trainer {
         /** t = epoch + batch / batchesPerEpoch, for smooth per-step cosine schedules. */
         FRACTIONAL_EPOCH,
         /** t = optimizer steps taken so far (warm-up and inverse-sqrt schedules). */
-        STEP
+        STEP;
+
+        /**
+         * @param epoch 0-based epoch
+         * @param batch 0-based batch within it
+         * @param nb    batches per epoch
+         * @param step  optimizer steps taken before this one
+         * @return the schedule position of the step at (epoch, batch) in this unit
+         */
+        public double position(int epoch, int batch, int nb, long step) {
+            return switch (this) {
+                case EPOCH -> epoch;
+                case FRACTIONAL_EPOCH -> epoch + (double) batch / nb;
+                case STEP -> step;
+            };
+        }
     }
 
     /**
@@ -360,11 +375,7 @@ public final class Trainer {
     }
 
     private double position(int epoch, int batch, int nb, long step) {
-        return switch (scheduleUnit) {
-            case EPOCH -> epoch;
-            case FRACTIONAL_EPOCH -> epoch + (double) batch / nb;
-            case STEP -> step;
-        };
+        return scheduleUnit.position(epoch, batch, nb, step);
     }
 
     private void checkpoint(Checkpoint.State state, int epoch, int b, int nb) {
