@@ -80,4 +80,12 @@ class ReplicaTest {
         assertEquals("recipe: prune cannot be trained by replicas (data-parallel training supports dense and factorized "
                 + "networks from the seed); leave it unset", e.getMessage());
     }
+
+    @Test
+    void gradientClippingIsRejectedByName() {
+        Recipe clipped = tiny().toBuilder().clip(0.1).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Replica.checkSupported(clipped));
+        assertEquals("recipe: clip cannot be trained by replicas (data-parallel training supports dense and factorized "
+                + "networks from the seed); leave it unset", e.getMessage());
+    }
 }
