@@ -182,7 +182,6 @@ public final class ConvImplicit {
                 plan.run(kern, packed, g * blocks * plan.k * MR, og, buf, out);
                 for (int o = 0; o < og; o++) {
                     int oc = g * og + o;
-                    float b = bias == null ? 0f : bias[bOff + oc];
                     int yb = yOff + (n * s.outChannels() + oc) * outPlane;
                     int ob = o * plan.qRound;
                     if (bias == null) {
@@ -192,6 +191,7 @@ public final class ConvImplicit {
                         }
                         continue;
                     }
+                    float b = bias[bOff + oc];
                     for (int i = 0; i < oh; i++) {
                         for (int j = 0; j < ow; j++) {
                             y[yb + i * ow + j] = out[ob + i * plan.ws + j] + b;
