@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fnl4j.autograd.Autograd;
+import org.fnl4j.kernel.Parallel;
 import org.fnl4j.models.ModelSpec;
 import org.fnl4j.models.Models;
 import org.fnl4j.nn.Module;
@@ -130,16 +131,65 @@ public final class Model {
     }
 
     /**
-     * Runs the network on a batch (thread-safe, no gradients).
+     * Runs the network on a batch (thread-safe, no gradients). Convolutional networks (ResNet, VGG)
+     * split a batch larger than {@value #DEFAULT_MICRO_BATCH} examples (or the system property
+     * {@value #MICRO_BATCH_PROPERTY}; 0 never splits) into micro-batches that the kernel threads
+     * run in parallel, one whole network pass per thread; the logits are the same as one pass over
+     * the whole batch, up to float rounding of the GEMMs' blocking.
      *
      * @param input (N, C, H, W) images or (N, T) token ids, as the model expects
      * @return logits (N, classes), or (N, T, vocab) for the Transformer; a new tensor owned by the caller
      */
     public Tensor predict(Tensor input) {
+        int n = input.dim() == 0 ? 0 : input.shape(0);
+        int micro = microBatch();
+        if (micro <= 0 || n <= micro) {
+            return forwardNoGrad(input.detach());
+        }
+        // Micro-batches, each run through the whole network by one thread: a few images' activations
+        // stay in the core's L2 from one layer to the next, where a whole batch's go out to memory
+        // and back at every layer. Each image's logits do not depend on the split.
+        int per = input.size() / n, chunks = (n + micro - 1) / micro;
+        int[] rest = input.shape();
+        Tensor[] outs = new Tensor[chunks];
+        Tensor whole = input.detach();
+        Parallel.forChunks(chunks, c -> {
+            int from = c * micro, count = Math.min(micro, n - from);
+            int[] shape = rest.clone();
+            shape[0] = count;
+            outs[c] = forwardNoGrad(Tensor.wrap(whole.data(), whole.offset() + from * per, shape));
+        });
+        int[] outShape = outs[0].shape();
+        outShape[0] = n;
+        int outPer = outs[0].size() / outs[0].shape(0);
+        float[] logits = new float[n * outPer];
+        for (int c = 0; c < chunks; c++) {
+            Tensor o = outs[c];
+            System.arraycopy(o.data(), o.offset(), logits, c * micro * outPer, o.size());
+        }
+        return Tensor.of(logits, outShape);
+    }
+
+    private Tensor forwardNoGrad(Tensor input) {
         try (Autograd.Scope scope = Autograd.noGrad()) {
-            return module.forward(input.detach()).detach();
+            return module.forward(input).detach();
         }
     }
+
+    /**
+     * Examples per micro-batch of {@link #predict}: convolutional networks only; fully connected
+     * networks and the Transformer run the batch whole, since their GEMMs pack each weight matrix
+     * once per call and a split would repeat that.
+     */
+    private int microBatch() {
+        return spec.convolutional() ? MICRO_BATCH : 0;
+    }
+
+    /** System property: examples per micro-batch of {@link #predict} for convolutional networks (0 = never split). */
+    public static final String MICRO_BATCH_PROPERTY = "fnl4j.predict.microBatch";
+    /** Examples per micro-batch when {@value #MICRO_BATCH_PROPERTY} is not set. */
+    public static final int DEFAULT_MICRO_BATCH = 8;
+    private static final int MICRO_BATCH = Integer.getInteger(MICRO_BATCH_PROPERTY, DEFAULT_MICRO_BATCH);
 
     /**
      * Runs the network on {@code n} examples laid out row-major in {@code batch}

@@ -82,6 +82,11 @@ public final class ModelSpec {
         return Architecture.isTokenType(type);
     }
 
+    /** @return true for the convolutional image networks (ResNet of any depth, VGG), false for the MLP and the Transformer. */
+    public boolean convolutional() {
+        return type.startsWith("resnet") || type.equals(Architecture.VGG.id());
+    }
+
     /** @return the shape of one input example: (C, H, W) for image models, (context) for the Transformer. */
     public int[] exampleShape() {
         return takesTokens() ? new int[] {getInt("context", 64)}

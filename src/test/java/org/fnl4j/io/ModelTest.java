@@ -121,6 +121,34 @@ class ModelTest {
         }
     }
 
+    /** A batch larger than a micro-batch is split; every example's logits equal those of the example run alone. */
+    @Test
+    void microBatchedPredictionsMatchOneExampleAtATime() throws Exception {
+        ModelSpec resnet = image("resnet20", "widthMultiplier", 0.25);
+        ModelSpec vgg = image("vgg", "widthMultiplier", 0.125);
+        int n = 2 * Model.DEFAULT_MICRO_BATCH + 5;
+        for (ModelSpec spec : List.of(resnet, vgg)) {
+            for (FactorizationSpec f : java.util.Arrays.asList(null, FactorizationSpec.ratio(0.5))) {
+                Path file = dir.resolve("micro-" + spec.type() + (f == null ? "" : "-f") + ".fnl");
+                Model.save(file, build(spec, f), spec, f == null ? null : f.toMap(), Map.of());
+                Model model = Model.load(file);
+                float[] batch = input(spec, n, 21).toArray();
+                int per = batch.length / n;
+                float[] got = model.predict(batch, n);
+                int classes = got.length / n;
+                assertEquals(5, classes);
+                for (int i = 0; i < n; i++) {
+                    float[] one = model.predict(java.util.Arrays.copyOfRange(batch, i * per, (i + 1) * per), 1);
+                    for (int c = 0; c < classes; c++) {
+                        float g = got[i * classes + c];
+                        assertEquals(one[c], g, 1e-5f * Math.max(1f, Math.abs(one[c])),
+                                spec.type() + " " + f + " example " + i + " class " + c);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void badInputsAreClearErrors() throws Exception {
         ModelSpec spec = image("mlp", "hidden", List.of(8));
