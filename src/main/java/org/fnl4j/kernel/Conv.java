@@ -42,16 +42,41 @@ public final class Conv {
      */
     public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff,
                                float[] bias, int bOff, float[] y, int yOff) {
+        forward(s, x, xOff, w, wOff, bias, bOff, y, yOff, null);
+    }
+
+    /**
+     * {@link #forward(ConvShape, float[], int, float[], int, float[], int, float[], int)}, then the
+     * epilogue (or nothing when null) on each output plane as it is written: the same bits as the
+     * convolution followed by {@link Norm#batchNormForward} with the epilogue's affine map.
+     */
+    public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff,
+                               float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
         check("forward", "x", x, xOff, s.inputSize(), s);
         check("forward", "w", w, wOff, s.weightSize(), s);
         if (bias != null) {
             check("forward", "bias", bias, bOff, s.outChannels(), s);
         }
         check("forward", "y", y, yOff, s.outputSize(), s);
+        if (epilogue != null) {
+            if (epilogue.scale().length != s.outChannels()) {
+                throw new IllegalArgumentException("Conv.forward: the epilogue has " + epilogue.scale().length
+                        + " channels, expected " + s.outChannels() + " (shape " + s + ")");
+            }
+            if (epilogue.residual() != null) {
+                check("forward", "residual", epilogue.residual(), epilogue.residualOff(), s.outputSize(), s);
+            }
+        }
         if (depthwise(s)) {
             ConvDepthwise.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+            if (epilogue != null) {
+                int plane = s.outH() * s.outW();
+                for (int p = 0; p < s.batch() * s.outChannels(); p++) {
+                    epilogue.applyPlane(y, yOff + p * plane, yOff, p % s.outChannels(), plane);
+                }
+            }
         } else {
-            ConvImplicit.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+            ConvImplicit.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff, epilogue);
         }
     }
 

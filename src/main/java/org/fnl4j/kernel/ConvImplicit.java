@@ -56,7 +56,13 @@ public final class ConvImplicit {
     /** y = conv(x, w) + bias (overwrites y), with the kernel selected at class init. */
     public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff,
                                float[] bias, int bOff, float[] y, int yOff) {
-        forward(KERNEL, s, x, xOff, w, wOff, bias, bOff, y, yOff);
+        forward(KERNEL, s, x, xOff, w, wOff, bias, bOff, y, yOff, null);
+    }
+
+    /** y = epilogue(conv(x, w) + bias) (overwrites y; a null epilogue is none), see {@link ConvEpilogue}. */
+    public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff,
+                               float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
+        forward(KERNEL, s, x, xOff, w, wOff, bias, bOff, y, yOff, epilogue);
     }
 
     /**
@@ -157,6 +163,11 @@ public final class ConvImplicit {
 
     static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
                         float[] bias, int bOff, float[] y, int yOff) {
+        forward(kern, s, x, xOff, w, wOff, bias, bOff, y, yOff, null);
+    }
+
+    static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
+                        float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
         int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
         int oh = s.outH(), ow = s.outW();
         Plan plan = new Plan(cg, s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
@@ -189,13 +200,17 @@ public final class ConvImplicit {
                         for (int i = 0; i < oh; i++) {
                             System.arraycopy(out, ob + i * plan.ws, y, yb + i * ow, ow);
                         }
-                        continue;
-                    }
-                    float b = bias[bOff + oc];
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            y[yb + i * ow + j] = out[ob + i * plan.ws + j] + b;
+                    } else {
+                        float b = bias[bOff + oc];
+                        for (int i = 0; i < oh; i++) {
+                            for (int j = 0; j < ow; j++) {
+                                y[yb + i * ow + j] = out[ob + i * plan.ws + j] + b;
+                            }
                         }
+                    }
+                    if (epilogue != null) {
+                        // While the plane is in L1: a separate pass would read the whole output back from memory.
+                        epilogue.applyPlane(y, yb, yOff, oc, outPlane);
                     }
                 }
             }

@@ -60,16 +60,36 @@ public final class Norm {
     public static void batchNormForward(float[] x, int xOff, int n, int c, int s, float[] mean, float[] invStd,
                                         float[] gamma, int gOff, float[] beta, int bOff, float[] r, int rOff,
                                         boolean relu, float[] y, int yOff) {
+        float[] a = new float[c], b = new float[c];
+        affineOf(c, mean, invStd, gamma, gOff, beta, bOff, a, b);
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
-                float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
-                float b = (beta == null ? 0f : beta[bOff + ch]) - mean[ch] * a;
                 for (int i = 0; i < n; i++) {
                     int o = (i * c + ch) * s;
-                    IMPL.affineAddRelu(x, xOff + o, r, r == null ? 0 : rOff + o, relu, y, yOff + o, s, a, b);
+                    IMPL.affineAddRelu(x, xOff + o, r, r == null ? 0 : rOff + o, relu, y, yOff + o, s, a[ch], b[ch]);
                 }
             }
         });
+    }
+
+    /**
+     * The per-channel affine map batch norm applies, y = scale·x + shift: scale[ch] =
+     * invStd[ch]·gamma[ch] and shift[ch] = beta[ch] − mean[ch]·scale[ch] (gamma and beta may be
+     * null, meaning 1 and 0), into scale[0..c) and shift[0..c).
+     */
+    public static void affineOf(int c, float[] mean, float[] invStd, float[] gamma, int gOff, float[] beta, int bOff,
+                                float[] scale, float[] shift) {
+        for (int ch = 0; ch < c; ch++) {
+            float a = invStd[ch] * (gamma == null ? 1f : gamma[gOff + ch]);
+            scale[ch] = a;
+            shift[ch] = (beta == null ? 0f : beta[bOff + ch]) - mean[ch] * a;
+        }
+    }
+
+    /** y = max?(a·x + b + r) over len floats (r may be null): the span loop of {@link #batchNormForward}. */
+    static void affineAddRelu(float[] x, int xOff, float[] r, int rOff, boolean relu, float[] y, int yOff, int len,
+                              float a, float b) {
+        IMPL.affineAddRelu(x, xOff, r, rOff, relu, y, yOff, len, a, b);
     }
 
     /**

@@ -81,7 +81,7 @@ public class ResNet extends Module {
      */
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = ((BatchNorm2d) child("bn1")).forwardRelu(child("conv1").forward(x));
+        Tensor y = ((BatchNorm2d) child("bn1")).forwardAfter(child("conv1"), x, null, true);
         y = child("layer3").forward(child("layer2").forward(child("layer1").forward(y)));
         return child("linear").forward(child("pool").forward(y));
     }

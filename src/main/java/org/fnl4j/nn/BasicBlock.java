@@ -42,11 +42,12 @@ public class BasicBlock extends Module {
     /** @param x (N, in, H, W) */
     @Override
     public Tensor forward(Tensor x) {
-        // BatchNorm, the shortcut's sum and the ReLUs run as fused ops: one pass over memory each.
+        // BatchNorm, the shortcut's sum and the ReLUs run as fused ops (one pass over memory each),
+        // in inference inside the convolutions' output passes.
         BatchNorm2d bn1 = (BatchNorm2d) child("bn1"), bn2 = (BatchNorm2d) child("bn2");
-        Tensor y = bn1.forwardRelu(child("conv1").forward(x));
+        Tensor y = bn1.forwardAfter(child("conv1"), x, null, true);
         Tensor shortcut = hasOptionAShortcut() ? Padding.optionAShortcut(x, out, stride) : x;
-        return bn2.forwardAddRelu(child("conv2").forward(y), shortcut);
+        return bn2.forwardAfter(child("conv2"), y, shortcut, true);
     }
 
     public int inChannels() { return in; }

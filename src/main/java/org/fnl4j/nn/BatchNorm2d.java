@@ -1,5 +1,8 @@
 package org.fnl4j.nn;
 
+import org.fnl4j.autograd.Autograd;
+import org.fnl4j.ops.Convolution;
+import org.fnl4j.ops.Normalization;
 import org.fnl4j.tensor.Tensor;
 
 /**
@@ -44,5 +47,27 @@ public class BatchNorm2d extends BatchNorm {
     public Tensor forwardAddRelu(Tensor input, Tensor residual) {
         checkInput(input, "(N, C, H, W)", 4);
         return normalize(input, residual, true);
+    }
+
+    /**
+     * {@code relu?(bn(conv(x)) + residual)}: {@link #forwardAddRelu} (or {@link #forward} without
+     * ReLU) on the convolution's output. In inference (eval mode, no gradients) and with a
+     * {@link FusableConv}, the normalization, sum and ReLU run inside the convolution's output pass,
+     * with the same bits and one pass over memory less.
+     *
+     * @param conv     the convolution producing (N, C, H', W') from x
+     * @param x        the convolution's input
+     * @param residual (N, C, H', W'), or null for no sum
+     * @param relu     whether max(·, 0) follows
+     * @return (N, C, H', W')
+     */
+    public Tensor forwardAfter(Module conv, Tensor x, Tensor residual, boolean relu) {
+        if (!isTraining() && !Autograd.isGradEnabled() && conv instanceof FusableConv fused) {
+            return fused.forwardFused(x, new Convolution.Epilogue(Normalization.evalAffine(weight().value(),
+                    bias().value(), runningMean(), runningVar(), eps()), residual, relu));
+        }
+        Tensor y = conv.forward(x);
+        checkInput(y, "(N, C, H, W)", 4);
+        return normalize(y, residual, relu);
     }
 }

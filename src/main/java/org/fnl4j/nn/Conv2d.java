@@ -15,7 +15,7 @@ import org.fnl4j.tensor.Tensor;
  * {@link Parameter.Kind#BIAS}. Initialized like {@code torch.nn.Conv2d}: U(-1/√fanIn, 1/√fanIn) with
  * {@code fanIn = in/groups·kh·kw}.
  */
-public class Conv2d extends Module {
+public class Conv2d extends Module implements FusableConv {
     private final int in;
     private final int out;
     private final ConvGeometry geometry;
@@ -95,13 +95,19 @@ public class Conv2d extends Module {
     /** @param input (N, in, H, W) */
     @Override
     public Tensor forward(Tensor input) {
+        return forwardFused(input, null);
+    }
+
+    /** @param input (N, in, H, W); a null epilogue is {@link #forward} */
+    @Override
+    public Tensor forwardFused(Tensor input, Convolution.Epilogue epilogue) {
         if (input.dim() != 4 || input.shape(1) != in) {
             throw new IllegalArgumentException(describe() + ": input must have shape (N, " + in + ", H, W), got "
                     + Arrays.toString(input.shape()));
         }
         ConvGeometry g = geometry;
         return Convolution.conv2d(input, weight.value(), bias == null ? null : bias.value(), g.strideH(), g.strideW(),
-                g.padH(), g.padW(), g.dilationH(), g.dilationW(), groups);
+                g.padH(), g.padW(), g.dilationH(), g.dilationW(), groups, epilogue);
     }
 
     /** @return the weight (out, in/groups, kh, kw). */

@@ -80,10 +80,7 @@ public final class Normalization {
             if (runningMean == null) {
                 throw new IllegalArgumentException("batchNorm: evaluation mode needs runningMean and runningVar");
             }
-            for (int ch = 0; ch < c; ch++) {
-                mean[ch] = runningMean.data()[runningMean.offset() + ch];
-                invStd[ch] = (float) (1.0 / Math.sqrt(runningVar.data()[runningVar.offset() + ch] + (double) eps));
-            }
+            evalStats(runningMean, runningVar, eps, mean, invStd);
         }
         Tensor out = Tensor.zeros(x.shape());
         float[] g = gamma == null ? null : gamma.data();
@@ -99,6 +96,48 @@ public final class Normalization {
                 beta != null && beta.requiresGrad() ? TapeAccess.gradBuffer(beta) : null,
                 residual != null && residual.requiresGrad() ? TapeAccess.gradBuffer(residual) : null, 0),
                 x, gamma, beta, residual);
+    }
+
+    /** mean = runningMean and invStd = 1/√(runningVar + eps), the constants of evaluation mode. */
+    private static void evalStats(Tensor runningMean, Tensor runningVar, float eps, float[] mean, float[] invStd) {
+        for (int ch = 0; ch < mean.length; ch++) {
+            mean[ch] = runningMean.data()[runningMean.offset() + ch];
+            invStd[ch] = (float) (1.0 / Math.sqrt(runningVar.data()[runningVar.offset() + ch] + (double) eps));
+        }
+    }
+
+    /**
+     * The per-channel affine map y = scale·x + shift that batch normalization applies in evaluation
+     * mode (running statistics), for folding into the op that produces x.
+     *
+     * @param scale (C): γ/√(runningVar + ε)
+     * @param shift (C): β − runningMean·scale
+     */
+    public record ChannelAffine(float[] scale, float[] shift) {}
+
+    /**
+     * The evaluation-mode batch norm of {@link #batchNorm} as a {@link ChannelAffine}, computed with
+     * the same float operations, so applying it gives the same bits as {@code batchNorm(x, ...,
+     * training = false, ...)}.
+     *
+     * @param gamma (C) or null for 1
+     * @param beta (C) or null for 0
+     * @param runningMean (C)
+     * @param runningVar (C)
+     */
+    public static ChannelAffine evalAffine(Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps) {
+        if (runningMean == null || runningVar == null) {
+            throw new IllegalArgumentException("batchNorm: evaluation mode needs runningMean and runningVar");
+        }
+        int c = runningMean.size();
+        checkVector("batchNorm", "runningVar", runningVar, c, runningMean);
+        checkVector("batchNorm", "gamma", gamma, c, runningMean);
+        checkVector("batchNorm", "beta", beta, c, runningMean);
+        float[] mean = new float[c], invStd = new float[c], scale = new float[c], shift = new float[c];
+        evalStats(runningMean, runningVar, eps, mean, invStd);
+        Norm.affineOf(c, mean, invStd, gamma == null ? null : gamma.data(), gamma == null ? 0 : gamma.offset(),
+                beta == null ? null : beta.data(), beta == null ? 0 : beta.offset(), scale, shift);
+        return new ChannelAffine(scale, shift);
     }
 
     /**

@@ -8,6 +8,7 @@ import org.fnl4j.init.SpectralInit;
 import org.fnl4j.init.WeightInit;
 import org.fnl4j.linalg.Svd;
 import org.fnl4j.nn.ConvGeometry;
+import org.fnl4j.nn.FusableConv;
 import org.fnl4j.nn.Module;
 import org.fnl4j.nn.Parameter;
 import org.fnl4j.ops.Convolution;
@@ -48,7 +49,7 @@ import org.fnl4j.tensor.Tensor;
  * Kaiming-normal, fan-in, gain √2, when not given) — M = I, PyTorch's default conv bias;
  * {@link #initSpectral} is SI from a dense kernel sample laid out in the scheme's matrix form.
  */
-public class FactorizedConv2d extends Module implements Factorized {
+public class FactorizedConv2d extends Module implements Factorized, FusableConv {
     /** How the kernel is laid out as a matrix. */
     public enum Scheme { PAPER, CHANNEL }
 
@@ -214,6 +215,12 @@ public class FactorizedConv2d extends Module implements Factorized {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forwardFused(x, null);
+    }
+
+    /** The epilogue (none when null) goes with the last of the convolutions. */
+    @Override
+    public Tensor forwardFused(Tensor x, Convolution.Epilogue epilogue) {
         if (x.dim() != 4 || x.shape(1) != in) {
             throw new IllegalArgumentException(describe() + ": input must have shape (N, " + in + ", H, W), got "
                     + Arrays.toString(x.shape()));
@@ -223,17 +230,17 @@ public class FactorizedConv2d extends Module implements Factorized {
         ConvGeometry g = geometry;
         if (p == Path.ONE_CONV) {
             return Convolution.conv2d(x, kernel(), b, g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(),
-                    g.dilationW(), 1);
+                    g.dilationW(), 1, epilogue);
         }
         Tensor w1 = firstWeight();
         if (scheme == Scheme.PAPER) {
             Tensor w2 = Shapes.reshape(Shapes.permute(Shapes.reshape(u.value(), out, kh, rank), 0, 2, 1), out, rank, kh, 1);
             Tensor h = Convolution.conv2d(x, w1, null, 1, g.strideW(), 0, g.padW(), 1, g.dilationW(), 1);
-            return Convolution.conv2d(h, w2, b, g.strideH(), 1, g.padH(), 0, g.dilationH(), 1, 1);
+            return Convolution.conv2d(h, w2, b, g.strideH(), 1, g.padH(), 0, g.dilationH(), 1, 1, epilogue);
         }
         Tensor h = Convolution.conv2d(x, w1, null, g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(),
                 g.dilationW(), 1);
-        return Convolution.conv2d(h, u.value(), b, 1, 1, 0, 0, 1, 1, 1);
+        return Convolution.conv2d(h, u.value(), b, 1, 1, 0, 0, 1, 1, 1, epilogue);
     }
 
     /** Vᵀ, or M·Vᵀ, in the first conv's weight shape. */
