@@ -413,6 +413,13 @@ public final class ConvImplicit {
         final int bufLen;
         /** Everything that decides which buffer positions {@link #fill} writes pixels to. */
         final Layout layout;
+        /**
+         * Strided column reads (sw &gt; 1, no upsampling), per phase a·sw + b: for every position of one
+         * image's phase plane (hsImage × ws) the source pixel's offset in its channel plane (0 at
+         * padding), and the padding positions. Null otherwise. Per strided row the copy is a few
+         * floats long; one gather per plane replaces a loop per row.
+         */
+        final int[][] gatherIndex, gatherPadding;
 
         /** See {@link Plan#layout}. */
         record Layout(int channels, int srcH, int srcW, int padT, int padL, int sh, int sw, int upH, int upW,
@@ -481,6 +488,32 @@ public final class ConvImplicit {
             }
             bufLen = (int) len;
             layout = new Layout(channels, srcH, srcW, padT, padL, sh, sw, upH, upW, images, hp, wp, hsImage, ws, bufLen);
+            if (sw > 1 && upH == 1 && upW == 1) {
+                gatherIndex = new int[sh * sw][];
+                gatherPadding = new int[sh * sw][];
+                for (int a = 0; a < sh; a++) {
+                    for (int b = 0; b < sw; b++) {
+                        int[] index = new int[hsImage * ws], padding = new int[hsImage * ws];
+                        int pads = 0;
+                        for (int r = 0; r < hsImage; r++) {
+                            int prow = r * sh + a, rel = prow - padT;
+                            for (int t = 0; t < ws; t++) {
+                                int pcol = t * sw + b, cr = pcol - padL;
+                                if (prow < hp && rel >= 0 && rel < srcH && pcol < wp && cr >= 0 && cr < srcW) {
+                                    index[r * ws + t] = rel * srcW + cr;
+                                } else {
+                                    padding[pads++] = r * ws + t;
+                                }
+                            }
+                        }
+                        gatherIndex[a * sw + b] = index;
+                        gatherPadding[a * sw + b] = Arrays.copyOf(padding, pads);
+                    }
+                }
+            } else {
+                gatherIndex = null;
+                gatherPadding = null;
+            }
         }
 
         /** Stride 1, no upsampling, no column padding and rows exactly as wide as the source's. */
@@ -537,6 +570,15 @@ public final class ConvImplicit {
                             }
                             if (sh == 1 && sw == 1 && upH == 1 && upW == 1) {
                                 fillRowsStride1(in, plane, buf, base, padsClean);
+                                continue;
+                            }
+                            if (gatherIndex != null) {
+                                // The gather writes every position; the padding ones then get their zeros back.
+                                int[] index = gatherIndex[a * sw + b];
+                                KERNEL.gather(in, plane, index, 0, buf, base, index.length);
+                                for (int z : gatherPadding[a * sw + b]) {
+                                    buf[base + z] = 0f;
+                                }
                                 continue;
                             }
                             for (int r = 0; r < hsImage; r++) {

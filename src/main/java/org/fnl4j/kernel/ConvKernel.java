@@ -106,4 +106,12 @@ public interface ConvKernel {
      * result, held at the source buffer's row pitch, into dx's unpadded rows.
      */
     void addRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols);
+
+    /**
+     * Gathers n floats: {@code dst[dstOff + i] = src[srcOff + index[indexOff + i]]} for i &lt; n, every
+     * index in bounds. A strided convolution's copy of the input into phase planes reads every
+     * stride-th pixel; one index per destination float turns a plane of short strided rows into one
+     * run.
+     */
+    void gather(float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff, int n);
 }

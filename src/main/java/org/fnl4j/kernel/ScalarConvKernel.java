@@ -130,4 +130,11 @@ public final class ScalarConvKernel implements ConvKernel {
             }
         }
     }
+
+    @Override
+    public void gather(float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = src[srcOff + index[indexOff + i]];
+        }
+    }
 }

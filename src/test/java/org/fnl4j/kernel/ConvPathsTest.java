@@ -93,6 +93,31 @@ class ConvPathsTest {
     }
 
     @Test
+    void gatherMatchesItsDefinitionOnBothKernels() {
+        java.util.List<ConvKernel> kernels = new java.util.ArrayList<>(java.util.List.of(new ScalarConvKernel()));
+        if (Kernels.simdActive()) {
+            kernels.add(Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class));
+        }
+        for (int n : new int[] {1, 7, 31, 1021}) {
+            Rng rng = new Rng(n + 3);
+            float[] src = ConvTest.random(2L * n + 9, rng);
+            int[] index = new int[n + 2];
+            for (int i = 0; i < index.length; i++) {
+                index[i] = rng.nextInt(2 * n + 4);
+            }
+            float[] want = new float[n + 5];
+            for (int i = 0; i < n; i++) {
+                want[3 + i] = src[5 + index[2 + i]];
+            }
+            for (ConvKernel k : kernels) {
+                float[] got = new float[n + 5];
+                k.gather(src, 5, index, 2, got, 3, n);
+                assertArrayEquals(want, got, k.getClass().getSimpleName() + " gather n=" + n);
+            }
+        }
+    }
+
+    @Test
     void simdAndScalarKernelBlocksAgreeAtOddLengths() {
         assumeTrue(Kernels.simdActive());
         ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);

@@ -903,4 +903,16 @@ public final class SimdConvKernel implements ConvKernel {
             }
         }
     }
+
+    /** Whole-vector gathers (intrinsified on JDK 17 and later), then a scalar tail. */
+    @Override
+    public void gather(float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, src, srcOff, index, indexOff + i).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = src[srcOff + index[indexOff + i]];
+        }
+    }
 }
