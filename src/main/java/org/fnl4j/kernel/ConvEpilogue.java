@@ -29,7 +29,12 @@ public record ConvEpilogue(float[] scale, float[] shift, float[] residual, int r
      * whose residual sits at {@code residualOff + (yOff - outputOff)}.
      */
     void applyPlane(float[] y, int yOff, int outputOff, int channel, int plane) {
-        Norm.affineAddRelu(y, yOff, residual, residual == null ? 0 : residualOff + (yOff - outputOff), relu, y, yOff,
+        applyPlane(y, yOff, y, yOff, outputOff, channel, plane);
+    }
+
+    /** The same, reading the convolution's plane from {@code src} at srcOff and writing y at yOff. */
+    void applyPlane(float[] src, int srcOff, float[] y, int yOff, int outputOff, int channel, int plane) {
+        Norm.affineAddRelu(src, srcOff, residual, residual == null ? 0 : residualOff + (yOff - outputOff), relu, y, yOff,
                 plane, scale[channel], shift[channel]);
     }
 }

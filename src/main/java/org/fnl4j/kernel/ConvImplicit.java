@@ -195,7 +195,14 @@ public final class ConvImplicit {
                     int oc = g * og + o;
                     int yb = yOff + (n * s.outChannels() + oc) * outPlane;
                     int ob = o * plan.qRound;
-                    if (bias == null) {
+                    if (bias == null && plan.ws == ow) {
+                        // No discarded columns (k×1 and 1×1 convolutions): the plane is one run of out.
+                        if (epilogue != null) {
+                            epilogue.applyPlane(out, ob, y, yb, yOff, oc, outPlane);
+                            continue;
+                        }
+                        System.arraycopy(out, ob, y, yb, outPlane);
+                    } else if (bias == null) {
                         // A row copy, not "+ 0f": the sums are never -0 (they start from +0), so the bits are the same.
                         for (int i = 0; i < oh; i++) {
                             System.arraycopy(out, ob + i * plan.ws, y, yb + i * ow, ow);
