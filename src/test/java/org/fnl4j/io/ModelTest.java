@@ -100,9 +100,12 @@ class ModelTest {
         int threads = 8;
         float[][] inputs = new float[threads][];
         float[][] want = new float[threads][];
+        int[] sizes = new int[threads];
         for (int t = 0; t < threads; t++) {
-            inputs[t] = input(spec, 2 + t % 3, 100 + t).toArray();
-            want[t] = model.predict(inputs[t], 2 + t % 3);
+            // Odd threads pass batches larger than a micro-batch, which predict splits over the kernel threads.
+            sizes[t] = t % 2 == 0 ? 2 + t % 3 : Model.DEFAULT_MICRO_BATCH * 2 + t;
+            inputs[t] = input(spec, sizes[t], 100 + t).toArray();
+            want[t] = model.predict(inputs[t], sizes[t]);
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -110,7 +113,7 @@ class ModelTest {
                 List<Future<float[]>> got = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     int k = t;
-                    got.add(pool.submit(() -> model.predict(inputs[k], 2 + k % 3)));
+                    got.add(pool.submit(() -> model.predict(inputs[k], sizes[k])));
                 }
                 for (int t = 0; t < threads; t++) {
                     assertArrayEquals(want[t], got.get(t).get(), "thread " + t + " round " + round);
