@@ -162,11 +162,6 @@ public final class ConvImplicit {
     private static final int REDUCE_RANGE = 1 << 12;
 
     static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
-                        float[] bias, int bOff, float[] y, int yOff) {
-        forward(kern, s, x, xOff, w, wOff, bias, bOff, y, yOff, null);
-    }
-
-    static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
                         float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
         int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
         int oh = s.outH(), ow = s.outW();
@@ -421,7 +416,7 @@ public final class ConvImplicit {
         /** Everything that decides which buffer positions {@link #fill} writes pixels to. */
         final Layout layout;
         /**
-         * Strided column reads (sw &gt; 1, no upsampling), per phase a·sw + b: for every position of one
+         * Strided column reads (sw &gt; 1, no column upsampling), per phase a·sw + b: for every position of one
          * image's phase plane (hsImage × ws) the source pixel's offset in its channel plane (0 at
          * padding), and the padding positions. Null otherwise. Per strided row the copy is a few
          * floats long; one gather per plane replaces a loop per row.
@@ -495,7 +490,7 @@ public final class ConvImplicit {
             }
             bufLen = (int) len;
             layout = new Layout(channels, srcH, srcW, padT, padL, sh, sw, upH, upW, images, hp, wp, hsImage, ws, bufLen);
-            if (sw > 1 && upH == 1 && upW == 1) {
+            if (sw > 1 && upW == 1) {
                 gatherIndex = new int[sh * sw][];
                 gatherPadding = new int[sh * sw][];
                 for (int a = 0; a < sh; a++) {
@@ -504,10 +499,11 @@ public final class ConvImplicit {
                         int pads = 0;
                         for (int r = 0; r < hsImage; r++) {
                             int prow = r * sh + a, rel = prow - padT;
+                            boolean rowInside = prow < hp && rel >= 0 && rel % upH == 0 && rel / upH < srcH;
                             for (int t = 0; t < ws; t++) {
                                 int pcol = t * sw + b, cr = pcol - padL;
-                                if (prow < hp && rel >= 0 && rel < srcH && pcol < wp && cr >= 0 && cr < srcW) {
-                                    index[r * ws + t] = rel * srcW + cr;
+                                if (rowInside && pcol < wp && cr >= 0 && cr < srcW) {
+                                    index[r * ws + t] = rel / upH * srcW + cr;
                                 } else {
                                     padding[pads++] = r * ws + t;
                                 }
@@ -537,11 +533,6 @@ public final class ConvImplicit {
             for (int i = from; i < to; i++) {
                 buf[i] = 0f;
             }
-        }
-
-        /** ⌈x / y⌉ for y &gt; 0 and any sign of x. */
-        private static int ceilDiv(int x, int y) {
-            return -Math.floorDiv(-x, y);
         }
 
         /** Copies the planes starting at in[inOff] (channel-major, srcH × srcW each) into buf. */
@@ -606,19 +597,6 @@ public final class ConvImplicit {
                                         zero(buf, dst, dst + lo);
                                     }
                                     System.arraycopy(in, rowStart + lo - padL, buf, dst + lo, hi - lo);
-                                    if (!padsClean) {
-                                        zero(buf, dst + hi, dst + ws);
-                                    }
-                                } else if (upW == 1) {
-                                    // Column t reads source column t·sw + b − padL; the valid t form one range.
-                                    int lo = Math.min(ws, Math.max(0, ceilDiv(padL - b, sw)));
-                                    int hi = Math.max(lo, Math.min(ws, ceilDiv(Math.min(wp, padL + srcW) - b, sw)));
-                                    if (!padsClean) {
-                                        zero(buf, dst, dst + lo);
-                                    }
-                                    for (int t = lo, src = rowStart + lo * sw + b - padL; t < hi; t++, src += sw) {
-                                        buf[dst + t] = in[src];
-                                    }
                                     if (!padsClean) {
                                         zero(buf, dst + hi, dst + ws);
                                     }

@@ -50,7 +50,7 @@ class ConvPathsTest {
             float[] x = ConvTest.random(s.inputSize(), rng), w = ConvTest.random(s.weightSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
             float[] yRef = new float[(int) s.outputSize()], y = new float[(int) s.outputSize()];
             ConvReference.forward(s, x, 0, w, 0, null, 0, yRef, 0);
-            ConvImplicit.forward(scalar, s, x, 0, w, 0, null, 0, y, 0);
+            ConvImplicit.forward(scalar, s, x, 0, w, 0, null, 0, y, 0, null);
             ConvTest.assertClose(yRef, y, s + " scalar forward");
             float[] dwRef = new float[(int) s.weightSize()], dw = new float[(int) s.weightSize()];
             ConvReference.backwardWeight(s, x, 0, dy, 0, dwRef, 0);
@@ -77,8 +77,8 @@ class ConvPathsTest {
             Rng rng = new Rng(9);
             float[] x = ConvTest.random(s.inputSize(), rng), w = ConvTest.random(s.weightSize(), rng), dy = ConvTest.random(s.outputSize(), rng);
             float[] y1 = new float[(int) s.outputSize()], y2 = new float[(int) s.outputSize()];
-            ConvImplicit.forward(scalar, s, x, 0, w, 0, null, 0, y1, 0);
-            ConvImplicit.forward(simd, s, x, 0, w, 0, null, 0, y2, 0);
+            ConvImplicit.forward(scalar, s, x, 0, w, 0, null, 0, y1, 0, null);
+            ConvImplicit.forward(simd, s, x, 0, w, 0, null, 0, y2, 0, null);
             // Both sum the taps in the same order with fused multiply-adds: bitwise equal.
             assertArrayEquals(y1, y2, s + " forward simd vs scalar");
             float[] dw1 = new float[(int) s.weightSize()], dw2 = new float[(int) s.weightSize()];
