@@ -2,7 +2,7 @@
 """Where a training step's time goes: sample `fnl train` with Java Flight Recorder and group the
 CPU samples by what the code is doing.
 
-    bench/profile_step.py [--model resnet20] [--rank dense|0.111] [--train-limit 6400] [--threads 2]
+    bench/profile_step.py [--model resnet20] [--rank dense|0.111] [--train-limit 6400] [--threads 2] [--top N]
 
 Runs `./fnl train` on the full Fashion-MNIST (one epoch over --train-limit images, dense or
 factorized as --rank says) with JFR's execution sampler (`settings=profile`, a sample every 10-20 ms
@@ -62,6 +62,7 @@ def main():
     ap.add_argument('--rank', default='dense')
     ap.add_argument('--train-limit', type=int, default=6400)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--top', type=int, default=0, help='also print the N innermost fnl4j methods with most samples')
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     tmp = tempfile.mkdtemp(prefix='fnl-profile-')
@@ -77,7 +78,7 @@ def main():
     jfr_tool = find_jfr()
     out = subprocess.run([jfr_tool, 'print', '--events', 'jdk.ExecutionSample', '--stack-depth', '64', jfr],
                          capture_output=True, text=True, check=True).stdout
-    total, serial = collections.Counter(), collections.Counter()
+    total, serial, methods = collections.Counter(), collections.Counter(), collections.Counter()
     for ev in out.split('jdk.ExecutionSample')[1:]:
         th = re.search(r'sampledThread = "([^"]+)"', ev)
         thread = th.group(1) if th else '?'
@@ -86,6 +87,7 @@ def main():
             continue  # JVM threads outside the run (compiler, GC) are not the step's time
         cat = classify(frames)
         total[cat] += 1
+        methods[next((f for f in frames if f.startswith('org.fnl4j.')), frames[0] if frames else '?')] += 1
         if thread == 'main' and not any('Parallel$Job.work' in f for f in frames):
             serial[cat] += 1
     n = sum(total.values())
@@ -93,6 +95,10 @@ def main():
     print(f'{"share":>6}  {"serial":>6}  category (serial = main thread outside the pool)')
     for cat, v in total.most_common():
         print(f'{100 * v / n:5.1f}%  {100 * serial[cat] / n:5.1f}%  {cat}')
+    if a.top:
+        print(f'\n{"share":>6}  innermost fnl4j method')
+        for m, v in methods.most_common(a.top):
+            print(f'{100 * v / n:5.1f}%  {m}')
 
 
 if __name__ == '__main__':

@@ -199,9 +199,7 @@ public final class ConvImplicit {
                         System.arraycopy(out, ob, y, yb, outPlane);
                     } else if (bias == null) {
                         // A row copy, not "+ 0f": the sums are never -0 (they start from +0), so the bits are the same.
-                        for (int i = 0; i < oh; i++) {
-                            System.arraycopy(out, ob + i * plan.ws, y, yb + i * ow, ow);
-                        }
+                        kern.copyRows(out, ob, plan.ws, y, yb, ow, oh, ow);
                     } else {
                         float b = bias[bOff + oc];
                         for (int i = 0; i < oh; i++) {
@@ -297,9 +295,7 @@ public final class ConvImplicit {
                         for (int o = 0; o < og; o++) {
                             int src = dyOff + (n + p) * imageOut + (g * og + o) * outPlane;
                             int dst = o * qr + p * plan.hsImage * plan.ws;
-                            for (int i = 0; i < oh; i++) {
-                                System.arraycopy(dy, src + i * ow, dyq, dst + i * plan.ws, ow);
-                            }
+                            kern.copyRows(dy, src, ow, dyq, dst, plan.ws, oh, ow);
                         }
                     }
                     // Groups of output blocks share each tap block's source windows while they are in L1.
@@ -626,20 +622,18 @@ public final class ConvImplicit {
             int lo = Math.min(ws, Math.max(0, padL));
             int hi = Math.max(lo, Math.min(ws, padL + srcW));
             int srcCol = lo - padL, width = hi - lo;
-            for (int r = 0; r < hsImage; r++) {
-                int rel = r - padT, dst = base + r * ws;
-                if (r >= hp || rel < 0 || rel >= srcH) {
-                    if (!padsClean) {
-                        zero(buf, dst, dst + ws);
-                    }
-                    continue;
-                }
-                if (!padsClean) {
+            // Rows r0 until r1 hold pixels: one block copy; the rest is padding.
+            int r0 = Math.min(hsImage, Math.max(0, padT)), r1 = Math.max(r0, Math.min(Math.min(hsImage, hp), padT + srcH));
+            if (!padsClean) {
+                zero(buf, base, base + r0 * ws);
+                for (int r = r0; r < r1; r++) {
+                    int dst = base + r * ws;
                     zero(buf, dst, dst + lo);
                     zero(buf, dst + hi, dst + ws);
                 }
-                System.arraycopy(in, plane + rel * srcW + srcCol, buf, dst + lo, width);
+                zero(buf, base + r1 * ws, base + hsImage * ws);
             }
+            KERNEL.copyRows(in, plane + (r0 - padT) * srcW + srcCol, srcW, buf, base + r0 * ws + lo, ws, r1 - r0, width);
         }
 
         /**

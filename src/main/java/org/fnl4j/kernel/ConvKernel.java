@@ -108,6 +108,15 @@ public interface ConvKernel {
     void addRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols);
 
     /**
+     * Copies a rows × cols block: {@code dst[dstOff + r*dstPitch + j] = src[srcOff + r*srcPitch + j]}
+     * for r &lt; rows, j &lt; cols; src and dst must be different arrays. The source buffer's fill
+     * copies each unpadded input row into its padded row, and the forward copies its sums back out,
+     * rows of 7 to 32 floats for which a call to {@code System.arraycopy} per row costs more than
+     * the copy.
+     */
+    void copyRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols);
+
+    /**
      * Gathers n floats: {@code dst[dstOff + i] = src[srcOff + index[indexOff + i]]} for i &lt; n, every
      * index in bounds. A strided convolution's copy of the input into phase planes reads every
      * stride-th pixel; one index per destination float turns a plane of short strided rows into one

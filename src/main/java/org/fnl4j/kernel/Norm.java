@@ -24,20 +24,51 @@ public final class Norm {
      * (overwritten). Two passes (mean, then squared deviations) for accuracy.
      */
     public static void batchStats(float[] x, int xOff, int n, int c, int s, float[] mean, float[] var) {
-        double count = (double) n * s;
         forRanges(c, (long) n * c * s, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
-                double sum = 0;
+                channelStats(x, xOff, n, c, s, ch, mean, var);
+            }
+        });
+    }
+
+    /** mean[ch] and var[ch] of channel ch of x (n, c, s): the mean, then the squared deviations from it. */
+    private static void channelStats(float[] x, int xOff, int n, int c, int s, int ch, float[] mean, float[] var) {
+        double count = (double) n * s;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += IMPL.sum(x, xOff + (i * c + ch) * s, s);
+        }
+        float m = (float) (sum / count);
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            sq += IMPL.sumSqDiff(x, xOff + (i * c + ch) * s, s, m);
+        }
+        mean[ch] = m;
+        var[ch] = (float) (sq / count);
+    }
+
+    /**
+     * Training-mode batch norm in one sweep over the channels: {@link #batchStats} of x (n, c, s) at
+     * xOff into mean[0..c) and var[0..c), invStd[ch] = 1/√(var[ch] + eps), then the normalization with
+     * the optional residual r and ReLU of {@link #batchNormForward(float[], int, int, int, int, float[],
+     * float[], float[], int, float[], int, float[], int, boolean, float[], int)} into y, one channel at a
+     * time, so the channel's n·s values are still in cache from the statistics when they are
+     * normalized. The same float operations in the same order as those separate calls: the same bits.
+     */
+    public static void batchNormTrainForward(float[] x, int xOff, int n, int c, int s, float eps,
+                                             float[] gamma, int gOff, float[] beta, int bOff, float[] r, int rOff,
+                                             boolean relu, float[] y, int yOff, float[] mean, float[] var, float[] invStd) {
+        forRanges(c, (long) n * c * s, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                channelStats(x, xOff, n, c, s, ch, mean, var);
+                float m = mean[ch], is = (float) (1.0 / Math.sqrt(var[ch] + (double) eps));
+                invStd[ch] = is;
+                float a = is * (gamma == null ? 1f : gamma[gOff + ch]);
+                float b = (beta == null ? 0f : beta[bOff + ch]) - m * a;
                 for (int i = 0; i < n; i++) {
-                    sum += IMPL.sum(x, xOff + (i * c + ch) * s, s);
+                    int o = (i * c + ch) * s;
+                    IMPL.affineAddRelu(x, xOff + o, r, r == null ? 0 : rOff + o, relu, y, yOff + o, s, a, b);
                 }
-                float m = (float) (sum / count);
-                double sq = 0;
-                for (int i = 0; i < n; i++) {
-                    sq += IMPL.sumSqDiff(x, xOff + (i * c + ch) * s, s, m);
-                }
-                mean[ch] = m;
-                var[ch] = (float) (sq / count);
             }
         });
     }

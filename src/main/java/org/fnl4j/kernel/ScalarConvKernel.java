@@ -132,6 +132,13 @@ public final class ScalarConvKernel implements ConvKernel {
     }
 
     @Override
+    public void copyRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, srcOff + r * srcPitch, dst, dstOff + r * dstPitch, cols);
+        }
+    }
+
+    @Override
     public void gather(float[] src, int srcOff, int[] index, int indexOff, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) {
             dst[dstOff + i] = src[srcOff + index[indexOff + i]];

@@ -56,6 +56,11 @@ public final class Normalization {
             throw new IllegalArgumentException("batchNorm: runningMean and runningVar must both be given or both be null");
         }
         float[] mean = new float[c], invStd = new float[c];
+        Tensor out = Tensor.zeros(x.shape());
+        float[] g = gamma == null ? null : gamma.data();
+        int gOff = gamma == null ? 0 : gamma.offset();
+        float[] b = beta == null ? null : beta.data(), r = residual == null ? null : residual.data();
+        int bOff = beta == null ? 0 : beta.offset(), rOff = residual == null ? 0 : residual.offset();
         if (training) {
             long count = (long) n * s;
             if (count < 2) {
@@ -63,10 +68,8 @@ public final class Normalization {
                         + Arrays.toString(x.shape()));
             }
             float[] var = new float[c];
-            Norm.batchStats(x.data(), x.offset(), n, c, s, mean, var);
-            for (int ch = 0; ch < c; ch++) {
-                invStd[ch] = (float) (1.0 / Math.sqrt(var[ch] + (double) eps));
-            }
+            Norm.batchNormTrainForward(x.data(), x.offset(), n, c, s, eps, g, gOff, b, bOff, r, rOff, relu,
+                    out.data(), 0, mean, var, invStd);
             if (runningMean != null) {
                 float[] rm = runningMean.data(), rv = runningVar.data();
                 int mo = runningMean.offset(), vo = runningVar.offset();
@@ -81,13 +84,9 @@ public final class Normalization {
                 throw new IllegalArgumentException("batchNorm: evaluation mode needs runningMean and runningVar");
             }
             evalStats(runningMean, runningVar, eps, mean, invStd);
+            Norm.batchNormForward(x.data(), x.offset(), n, c, s, mean, invStd, g, gOff, b, bOff, r, rOff, relu,
+                    out.data(), 0);
         }
-        Tensor out = Tensor.zeros(x.shape());
-        float[] g = gamma == null ? null : gamma.data();
-        int gOff = gamma == null ? 0 : gamma.offset();
-        Norm.batchNormForward(x.data(), x.offset(), n, c, s, mean, invStd, g, gOff,
-                beta == null ? null : beta.data(), beta == null ? 0 : beta.offset(),
-                residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(), relu, out.data(), 0);
         String name = residual == null ? (relu ? "batchNormRelu" : "batchNorm") : (relu ? "batchNormAddRelu" : "batchNormAdd");
         return Autograd.record(name, out, () -> Norm.batchNormBackward(x.data(), x.offset(), out.grad(), 0,
                 out.data(), 0, relu, n, c, s, mean, invStd, g, gOff, training,

@@ -279,6 +279,34 @@ class ConvPathsTest {
         }
     }
 
+    @Test
+    void copyRowsMatchesItsDefinitionOnBothKernels() {
+        java.util.List<ConvKernel> kernels = new java.util.ArrayList<>(java.util.List.of(new ScalarConvKernel()));
+        if (Kernels.simdActive()) {
+            kernels.add(Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class));
+        }
+        // 1, 7, 31, 1021 and the row widths between the 4-, 8- and 16-lane copies
+        for (int cols : new int[] {1, 3, 4, 5, 7, 8, 9, 14, 15, 16, 17, 28, 31, 32, 33, 1021}) {
+            for (int rows : new int[] {1, 3}) {
+                int srcPitch = cols + 3, dstPitch = cols + 2;
+                Rng rng = new Rng(cols * 13L + rows);
+                float[] src = ConvTest.random((long) rows * srcPitch + 7, rng);
+                float[] before = ConvTest.random((long) rows * dstPitch + 6, rng);
+                float[] want = before.clone();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        want[4 + r * dstPitch + j] = src[2 + r * srcPitch + j];
+                    }
+                }
+                for (ConvKernel k : kernels) {
+                    float[] got = before.clone();
+                    k.copyRows(src, 2, srcPitch, got, 4, dstPitch, rows, cols);
+                    assertArrayEquals(want, got, k.getClass().getSimpleName() + " copyRows " + rows + " x " + cols);
+                }
+            }
+        }
+    }
+
     /**
      * The implicit path skips re-zeroing the padding of its per-thread source buffer when the last
      * fill had the same layout: any other use of the buffer, or another layout in between, must
