@@ -20,8 +20,10 @@ import sys
 import tempfile
 
 CATEGORIES = [
+    # The conv kernels' data movement (row copies, the dy transpose, gathers) before their arithmetic.
+    ('conv buffers: source fill, dy transpose, partial sums',
+     r'ConvImplicit|ConvIm2col|ConvDepthwise|ConvKernel\.(copyRows|transpose|gather|addRows)\b'),
     ('conv micro-kernels', r'SimdConvKernel|ScalarConvKernel'),
-    ('conv buffers: source fill, dy transpose, partial sums', r'ConvImplicit|ConvIm2col|ConvDepthwise'),
     ('GEMM (linear layers, strided conv input gradient)', r'Gemm'),
     ('batch norm (+ fused add/ReLU)', r'SimdNorm|ScalarNorm|kernel\.Norm\b|kernel\.Norm\$'),
     ('elementwise, pooling, padding, reductions', r'Elementwise|Padding|Pool|Reduce|Softmax'),
