@@ -6,8 +6,8 @@ import org.fnl4j.kernel.ConvKernel;
 
 /**
  * Vector API implementation of the implicit-GEMM convolution loops (contract: {@link ConvKernel}),
- * using {@code FloatVector.SPECIES_PREFERRED} (and 256- and 128-bit vectors to copy short rows).
- * Both blocks keep 4 × 6 = 24 vector accumulators in registers: the forward block broadcasts one weight per output row and FMAs it into six
+ * using {@code FloatVector.SPECIES_PREFERRED} only. Both blocks keep 4 × 6 = 24 vector accumulators
+ * in registers: the forward block broadcasts one weight per output row and FMAs it into six
  * vectors of output pixels; the weight-gradient block FMAs four output-gradient vectors with six
  * shifted input vectors. Loaded reflectively by {@link org.fnl4j.kernel.Kernels#active()}; the scalar
  * twin is {@link org.fnl4j.kernel.ScalarConvKernel}.
@@ -15,8 +15,6 @@ import org.fnl4j.kernel.ConvKernel;
 public final class SimdConvKernel implements ConvKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Short rows (7 to 15 floats with 16 lanes) are copied as two overlapping half or quarter vectors. */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256, S4 = FloatVector.SPECIES_128;
 
     @Override
     public int lanes() {
@@ -909,8 +907,9 @@ public final class SimdConvKernel implements ConvKernel {
     /**
      * Each row as whole vectors, the last one overlapping the one before it when cols is not a
      * multiple of the lane count (src and dst are different arrays, so writing a float twice writes
-     * the same value); rows shorter than a vector use two overlapping vectors of 8 or 4 lanes. No
-     * masks: a masked load or store is not intrinsified on JDK 17.
+     * the same value); rows shorter than a vector go to {@code System.arraycopy}. No masks, and no
+     * second, shorter species: JDK 17 compiles neither to vector instructions (a copy with 256-bit
+     * vectors beside the 512-bit ones made the JDK 17 training step four times slower).
      */
     @Override
     public void copyRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols) {
@@ -927,16 +926,8 @@ public final class SimdConvKernel implements ConvKernel {
                 if (j < cols) {
                     FloatVector.fromArray(S, src, si + cols - L).intoArray(dst, di + cols - L);
                 }
-            } else if (cols >= 8 && S8.length() < L) {
-                FloatVector.fromArray(S8, src, si).intoArray(dst, di);
-                FloatVector.fromArray(S8, src, si + cols - 8).intoArray(dst, di + cols - 8);
-            } else if (cols >= 4 && S4.length() < L) {
-                FloatVector.fromArray(S4, src, si).intoArray(dst, di);
-                FloatVector.fromArray(S4, src, si + cols - 4).intoArray(dst, di + cols - 4);
             } else {
-                for (int j = 0; j < cols; j++) {
-                    dst[di + j] = src[si + j];
-                }
+                System.arraycopy(src, si, dst, di, cols);
             }
         }
     }
