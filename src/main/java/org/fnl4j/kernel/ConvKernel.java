@@ -110,9 +110,9 @@ public interface ConvKernel {
     /**
      * Copies a rows × cols block: {@code dst[dstOff + r*dstPitch + j] = src[srcOff + r*srcPitch + j]}
      * for r &lt; rows, j &lt; cols; src and dst must be different arrays. The source buffer's fill
-     * copies each unpadded input row into its padded row, and the forward copies its sums back out,
-     * rows of 7 to 32 floats for which a call to {@code System.arraycopy} per row costs more than
-     * the copy.
+     * copies each unpadded input row into its padded row, and the forward copies its sums back out:
+     * rows of 7 to 32 floats, for which a {@code System.arraycopy} call per row can cost more than
+     * the copy itself.
      */
     void copyRows(float[] src, int srcOff, int srcPitch, float[] dst, int dstOff, int dstPitch, int rows, int cols);
 

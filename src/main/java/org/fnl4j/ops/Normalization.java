@@ -55,6 +55,14 @@ public final class Normalization {
         if ((runningMean == null) != (runningVar == null)) {
             throw new IllegalArgumentException("batchNorm: runningMean and runningVar must both be given or both be null");
         }
+        long count = (long) n * s;
+        if (training && count < 2) {
+            throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got input "
+                    + Arrays.toString(x.shape()));
+        }
+        if (!training && runningMean == null) {
+            throw new IllegalArgumentException("batchNorm: evaluation mode needs runningMean and runningVar");
+        }
         float[] mean = new float[c], invStd = new float[c];
         Tensor out = Tensor.zeros(x.shape());
         float[] g = gamma == null ? null : gamma.data();
@@ -62,11 +70,6 @@ public final class Normalization {
         float[] b = beta == null ? null : beta.data(), r = residual == null ? null : residual.data();
         int bOff = beta == null ? 0 : beta.offset(), rOff = residual == null ? 0 : residual.offset();
         if (training) {
-            long count = (long) n * s;
-            if (count < 2) {
-                throw new IllegalArgumentException("batchNorm: training needs more than one value per channel, got input "
-                        + Arrays.toString(x.shape()));
-            }
             float[] var = new float[c];
             Norm.batchNormTrainForward(x.data(), x.offset(), n, c, s, eps, g, gOff, b, bOff, r, rOff, relu,
                     out.data(), 0, mean, var, invStd);
@@ -80,9 +83,6 @@ public final class Normalization {
                 }
             }
         } else {
-            if (runningMean == null) {
-                throw new IllegalArgumentException("batchNorm: evaluation mode needs runningMean and runningVar");
-            }
             evalStats(runningMean, runningVar, eps, mean, invStd);
             Norm.batchNormForward(x.data(), x.offset(), n, c, s, mean, invStd, g, gOff, b, bOff, r, rOff, relu,
                     out.data(), 0);

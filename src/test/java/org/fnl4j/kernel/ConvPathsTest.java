@@ -285,7 +285,7 @@ class ConvPathsTest {
         if (Kernels.simdActive()) {
             kernels.add(Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class));
         }
-        // 1, 7, 31, 1021 and the row widths between the 4-, 8- and 16-lane copies
+        // 1, 7, 31, 1021 and row widths around 4, 8 and 16 lanes (the vector lengths of common species)
         for (int cols : new int[] {1, 3, 4, 5, 7, 8, 9, 14, 15, 16, 17, 28, 31, 32, 33, 1021}) {
             for (int rows : new int[] {1, 3}) {
                 int srcPitch = cols + 3, dstPitch = cols + 2;

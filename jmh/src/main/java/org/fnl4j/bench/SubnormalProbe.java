@@ -77,7 +77,14 @@ public final class SubnormalProbe {
         for (int i = 0; i < batch; i++) {
             y[i] = rng.nextInt(10);
         }
-        int[] order = data == null ? null : shuffled(data.size(), rng);
+        int[] order = null;
+        if (data != null) {
+            order = new int[data.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            rng.shuffle(order);
+        }
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.out.println("steps  loss        cpu ms/step  wall ms/step  subnormal grads  subnormal dlogits");
@@ -118,19 +125,6 @@ public final class SubnormalProbe {
                 wall0 = System.nanoTime();
             }
         }
-    }
-
-    private static int[] shuffled(int n, Rng rng) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1), t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 
     private static boolean subnormal(float v) {
