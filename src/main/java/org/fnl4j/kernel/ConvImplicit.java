@@ -161,12 +161,77 @@ public final class ConvImplicit {
     /** Floats per range of {@link #sumPartials}. */
     private static final int REDUCE_RANGE = 1 << 12;
 
+    /**
+     * How much more of the pixel-vectorized forward's multiply-adds must be wasted on padding
+     * (columns past outW, lanes past the last pixel) than the channel-vectorized forward's (pixels
+     * past the last tile) before {@link #forward} takes the channel path, as a fraction of the
+     * useful work; {@code -Dfnl4j.conv.channelForwardMargin=-1} takes it whenever the shape allows,
+     * a large value never. The channel path pays a transpose of each output plane and loads one
+     * weight vector per channel vector and tap.
+     */
+    static final double CHANNEL_FORWARD_MARGIN =
+            Double.parseDouble(System.getProperty("fnl4j.conv.channelForwardMargin", "0.15"));
+    /** Bytes of tap-major weights per tap range of the channel-vectorized forward: kept in L1 while a whole image's pixels pass. */
+    static final int CHANNEL_FORWARD_WEIGHT_BYTES = Integer.getInteger("fnl4j.conv.channelForwardWeightBytes", 32 * 1024);
+
+    /**
+     * Whether {@link #forward} runs channel-vectorized ({@link ConvKernel#forwardTile}) for this
+     * shape: output channels per group a multiple of the vector, and the pixel path's padding waste
+     * above the channel path's by more than {@link #CHANNEL_FORWARD_MARGIN}. ResNet-20's 7×7 layers
+     * compute 64 lanes for 49 pixels per plane on the pixel path (63 of them at a row pitch of 9).
+     */
+    static boolean channelForward(ConvShape s, Plan plan, int lanes) {
+        return channelVectorized(s.outPerGroup(), s.outH() * s.outW(), plan, lanes);
+    }
+
+    /**
+     * Whether {@code rows} sums per pixel over {@code pixels} pixels laid out by {@code plan} run
+     * channel-vectorized: rows in whole vectors, and the pixel path wasting more than
+     * {@link #CHANNEL_FORWARD_MARGIN} of the useful work beyond what the channel path wastes.
+     */
+    static boolean channelVectorized(int rows, int pixels, Plan plan, int lanes) {
+        if (rows % lanes != 0 || CHANNEL_FORWARD_MARGIN >= 1e9) {
+            return false;
+        }
+        int tile = tileFor(Math.min(rows / lanes, ConvKernel.MAX_CHANNEL_VECTORS), pixels);
+        double pixelPathWork = plan.qRound, channelPathWork = (pixels + tile - 1) / tile * tile;
+        return (pixelPathWork - channelPathWork) / pixels > CHANNEL_FORWARD_MARGIN;
+    }
+
+    /** The tile size of {@link ConvKernel#tilePixels} that rounds {@code pixels} up the least (the larger on a tie). */
+    static int tileFor(int channelVectors, int pixels) {
+        int best = 0, bestWork = Integer.MAX_VALUE;
+        for (int p : ConvKernel.tilePixels(channelVectors)) {
+            int work = (pixels + p - 1) / p * p;
+            if (work <= bestWork) {
+                best = p;
+                bestWork = work;
+            }
+        }
+        return best;
+    }
+
     static void forward(ConvKernel kern, ConvShape s, float[] x, int xOff, float[] w, int wOff,
                         float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
+        Plan plan = forwardPlan(s, kern.lanes());
+        if (channelForward(s, plan, kern.lanes())) {
+            forwardChannels(kern, s, plan, x, xOff, w, wOff, bias, bOff, y, yOff, epilogue);
+        } else {
+            forwardPixels(kern, s, plan, x, xOff, w, wOff, bias, bOff, y, yOff, epilogue);
+        }
+    }
+
+    /** The source-buffer layout of the forward for a kernel of {@code lanes} floats per vector. */
+    static Plan forwardPlan(ConvShape s, int lanes) {
+        return new Plan(s.inPerGroup(), s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
+                s.strideH(), s.strideW(), s.dilH(), s.dilW(), s.outH(), s.outW(), lanes);
+    }
+
+    /** The forward with vectors over output pixels: {@link Plan#run} on each image's source buffer. */
+    static void forwardPixels(ConvKernel kern, ConvShape s, Plan plan, float[] x, int xOff, float[] w, int wOff,
+                              float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
         int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
         int oh = s.outH(), ow = s.outW();
-        Plan plan = new Plan(cg, s.inH(), s.inW(), s.padH(), s.padW(), s.kh(), s.kw(),
-                s.strideH(), s.strideW(), s.dilH(), s.dilW(), oh, ow, kern.lanes());
         int blocks = (og + MR - 1) / MR;
         float[] packed = new float[groups * blocks * plan.k * MR];
         for (int g = 0; g < groups; g++) {
@@ -217,15 +282,126 @@ public final class ConvImplicit {
         });
     }
 
+    /**
+     * The forward with vectors over output channels ({@link #channelForward} picks it): per image
+     * and group, pixel-major sums over only the valid output pixels ({@link ChannelRun}), then
+     * transposed into y's channel planes. Every sum is the same chain of fused multiply-adds as on
+     * the pixel path: the bits do not depend on the path.
+     */
+    static void forwardChannels(ConvKernel kern, ConvShape s, Plan plan, float[] x, int xOff, float[] w, int wOff,
+                                float[] bias, int bOff, float[] y, int yOff, ConvEpilogue epilogue) {
+        int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup(), k = plan.k;
+        int pixels = s.outH() * s.outW();
+        // Tap-major weights: tapMajor[g][t][o] = w[g·og + o][t].
+        float[] tapMajor = new float[groups * k * og];
+        for (int g = 0; g < groups; g++) {
+            for (int o = 0; o < og; o++) {
+                int src = wOff + (g * og + o) * k, dst = g * k * og + o;
+                for (int t = 0; t < k; t++) {
+                    tapMajor[dst + t * og] = w[src + t];
+                }
+            }
+        }
+        ChannelRun run = new ChannelRun(plan, og, s.outH(), s.outW(), kern.lanes());
+        int inPlane = s.inH() * s.inW();
+        Parallel.forChunks(s.batch(), n -> {
+            Scratch sc = Scratch.get();
+            float[] buf = sc.src(plan.bufLen);
+            float[] out = sc.out(run.outLen());
+            for (int g = 0; g < groups; g++) {
+                plan.fill(x, xOff + (n * s.inChannels() + g * cg) * inPlane, buf, sc.adopt(plan));
+                run.run(kern, tapMajor, g * k * og, buf, out);
+                int yb = yOff + (n * s.outChannels() + g * og) * pixels;
+                kern.transpose(out, 0, pixels, og, y, yb, pixels);
+                for (int o = 0; o < og; o++) {
+                    int oc = g * og + o, plane = yb + o * pixels;
+                    if (bias != null) {
+                        float b = bias[bOff + oc];
+                        for (int p = 0; p < pixels; p++) {
+                            y[plane + p] += b;
+                        }
+                    }
+                    if (epilogue != null) {
+                        epilogue.applyPlane(y, plane, yOff, oc, pixels);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The channel-vectorized sums of one source buffer: out[p·rows + r] = Σ_t tapMajor[t·rows + r] ·
+     * src[offs[t] + pixel p's flat index], for the rows × (outH·outW) valid pixels only, in tiles of
+     * {@link ConvKernel#forwardTile}, tap range by tap range so each range's weights stay in L1.
+     */
+    static final class ChannelRun {
+        private final Plan plan;
+        private final int rows, pixels, lanes, tapsPerRange;
+        /** Source offset of each pixel; those past the last repeat it (their sums are dropped). */
+        private final int[] pix;
+
+        ChannelRun(Plan plan, int rows, int outH, int outW, int lanes) {
+            this.plan = plan;
+            this.rows = rows;
+            this.pixels = outH * outW;
+            this.lanes = lanes;
+            this.tapsPerRange = Math.max(1, CHANNEL_FORWARD_WEIGHT_BYTES / (Float.BYTES * rows));
+            pix = new int[pixels + ConvKernel.MAX_TILE_PIXELS];
+            for (int p = 0; p < pix.length; p++) {
+                int q = Math.min(p, pixels - 1);
+                pix[p] = q / outW * plan.ws + q % outW;
+            }
+        }
+
+        /** Floats of the pixel-major output, with room for the last tile's overrun. */
+        int outLen() {
+            return pix.length * rows;
+        }
+
+        void run(ConvKernel kern, float[] tapMajor, int wOff, float[] buf, float[] out) {
+            int k = plan.k, vectors = rows / lanes;
+            for (int t0 = 0; t0 < k; t0 += tapsPerRange) {
+                int taps = Math.min(tapsPerRange, k - t0);
+                for (int v = 0; v < vectors; v += ConvKernel.MAX_CHANNEL_VECTORS) {
+                    int nv = Math.min(ConvKernel.MAX_CHANNEL_VECTORS, vectors - v);
+                    int tile = tileFor(nv, pixels);
+                    for (int p = 0; p < pixels; p += tile) {
+                        kern.forwardTile(nv, tile, taps, tapMajor, wOff + t0 * rows + v * lanes, rows, plan.offs, t0,
+                                buf, 0, pix, p, out, p * rows + v * lanes, rows, t0 > 0);
+                    }
+                }
+            }
+        }
+    }
+
     static void backwardInput(ConvKernel kern, ConvShape s, float[] dy, int dyOff, float[] w, int wOff,
                               float[] dx, int dxOff) {
+        int cg = s.inPerGroup(), ih = s.inH(), iw = s.inW();
+        Plan plan = backwardInputPlan(s, kern.lanes());
+        if (channelVectorized(cg, ih * iw, plan, kern.lanes())) {
+            backwardInputChannels(kern, s, plan, dy, dyOff, w, wOff, dx, dxOff);
+        } else {
+            backwardInputPixels(kern, s, plan, dy, dyOff, w, wOff, dx, dxOff);
+        }
+    }
+
+    /**
+     * The source-buffer layout of the input gradient: dx is the stride-1 correlation of dy,
+     * upsampled by the stride (zeros between its pixels) and padded by (k-1)*dil - pad, with w
+     * flipped in space and transposed in channels.
+     */
+    static Plan backwardInputPlan(ConvShape s, int lanes) {
+        int kh = s.kh(), kw = s.kw();
+        return new Plan(s.outPerGroup(), s.outH(), s.outW(), (kh - 1) * s.dilH() - s.padH(), (kw - 1) * s.dilW() - s.padW(),
+                kh, kw, 1, 1, s.dilH(), s.dilW(), s.inH(), s.inW(), lanes, 1, s.strideH(), s.strideW());
+    }
+
+    /** The input gradient with vectors over pixels: {@link Plan#run}, then added into dx's rows. */
+    static void backwardInputPixels(ConvKernel kern, ConvShape s, Plan plan, float[] dy, int dyOff, float[] w, int wOff,
+                                    float[] dx, int dxOff) {
         int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup();
-        int kh = s.kh(), kw = s.kw(), khw = kh * kw;
+        int khw = s.kh() * s.kw();
         int oh = s.outH(), ow = s.outW(), ih = s.inH(), iw = s.inW();
-        // dx is the stride-1 correlation of dy, upsampled by the stride (zeros between its pixels)
-        // and padded by (k-1)*dil - pad, with w flipped in space and transposed in channels.
-        Plan plan = new Plan(og, oh, ow, (kh - 1) * s.dilH() - s.padH(), (kw - 1) * s.dilW() - s.padW(),
-                kh, kw, 1, 1, s.dilH(), s.dilW(), ih, iw, kern.lanes(), 1, s.strideH(), s.strideW());
         int blocks = (cg + MR - 1) / MR;
         float[] packed = new float[groups * blocks * plan.k * MR];
         for (int g = 0; g < groups; g++) {
@@ -251,6 +427,42 @@ public final class ConvImplicit {
                     int xb = dxOff + (n * s.inChannels() + g * cg + c) * inPlane;
                     kern.addRows(out, c * plan.qRound, plan.ws, dx, xb, iw, ih, iw);
                 }
+            }
+        });
+    }
+
+    /**
+     * The input gradient with vectors over input channels ({@link #channelVectorized}, as the
+     * forward's channel path): pixel-major sums of the upsampled, padded output gradient against the
+     * flipped, transposed weights, transposed and added into dx. Same bits as the pixel path.
+     */
+    static void backwardInputChannels(ConvKernel kern, ConvShape s, Plan plan, float[] dy, int dyOff, float[] w, int wOff,
+                                      float[] dx, int dxOff) {
+        int groups = s.groups(), cg = s.inPerGroup(), og = s.outPerGroup(), khw = s.kh() * s.kw(), k = plan.k;
+        int ih = s.inH(), iw = s.inW(), inPlane = ih * iw, outPlane = s.outH() * s.outW();
+        // tapMajor[g][o·khw + t][c] = w[g·og + o][c][khw-1-t]: flipped in space, transposed in channels.
+        float[] tapMajor = new float[groups * k * cg];
+        for (int g = 0; g < groups; g++) {
+            for (int o = 0; o < og; o++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = wOff + ((g * og + o) * cg + c) * khw, dst = g * k * cg + o * khw * cg + c;
+                    for (int t = 0; t < khw; t++) {
+                        tapMajor[dst + t * cg] = w[src + khw - 1 - t];
+                    }
+                }
+            }
+        }
+        ChannelRun run = new ChannelRun(plan, cg, ih, iw, kern.lanes());
+        Parallel.forChunks(s.batch(), n -> {
+            Scratch sc = Scratch.get();
+            float[] buf = sc.src(plan.bufLen);
+            float[] out = sc.out(run.outLen());
+            float[] planes = sc.acc(cg * inPlane);
+            for (int g = 0; g < groups; g++) {
+                plan.fill(dy, dyOff + (n * s.outChannels() + g * og) * outPlane, buf, sc.adopt(plan));
+                run.run(kern, tapMajor, g * k * cg, buf, out);
+                kern.transpose(out, 0, inPlane, cg, planes, 0, inPlane);
+                kern.addRows(planes, 0, inPlane, dx, dxOff + (n * s.inChannels() + g * cg) * inPlane, inPlane, cg, inPlane);
             }
         });
     }

@@ -94,6 +94,50 @@ public interface ConvKernel {
                     float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda);
 
     /**
+     * The pixel counts a tile of {@link #forwardTile} may have with this many channel vectors,
+     * ascending: at most 24 vector accumulators. A convolution picks the size that wastes the fewest
+     * pixels on its plane (5 for ResNet-20's 7×7 planes). Fewer channel vectors get more pixels, not
+     * fewer accumulators: every pixel costs a broadcast load per tap, and 2 vectors by 7 pixels ran
+     * 25 % slower than by 12 on 14×14 planes.
+     *
+     * @param channelVectors 1..{@link #MAX_CHANNEL_VECTORS}
+     */
+    static int[] tilePixels(int channelVectors) {
+        return switch (channelVectors) {
+            case 4 -> new int[] {5, 6};
+            case 3 -> new int[] {8};
+            case 2, 1 -> new int[] {12};
+            default -> throw new IllegalArgumentException("tilePixels: channelVectors must be 1.."
+                    + MAX_CHANNEL_VECTORS + ", got " + channelVectors);
+        };
+    }
+
+    /** Most pixels of any tile of {@link #forwardTile}. */
+    int MAX_TILE_PIXELS = 12;
+
+    /**
+     * The channel-vectorized forward tile: vectors run over output channels and each of
+     * {@code pixels} output pixels broadcasts its source value, so only the
+     * pixels listed in {@code pix} are computed (the pixel-vectorized {@link #forwardBlock} also
+     * computes the padding columns of every row). For t &lt; pixels and
+     * c &lt; channelVectors·lanes:
+     * <pre>
+     * out[outOff + t*ldo + c] = (accumulate ? out[outOff + t*ldo + c] : 0)
+     *     + sum over k &lt; kCount (increasing) of w[wOff + k*ldw + c] * src[srcOff + pix[pixOff + t] + offs[kOff + k]]
+     * </pre>
+     * with one fused multiply-add per term, so an output gets the same bits as from
+     * {@link #forwardBlock} with the same weights, and a reduction split into consecutive tap ranges
+     * (accumulate after the first) the same bits as one call. w is the weights tap-major
+     * (k × ldw, channels minor); out is pixel-major (pixels × ldo).
+     *
+     * @param channelVectors vectors of output channels, 1..{@link #MAX_CHANNEL_VECTORS}
+     * @param pixels one of {@link #tilePixels}(channelVectors)
+     */
+    void forwardTile(int channelVectors, int pixels, int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff,
+                     float[] src, int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo,
+                     boolean accumulate);
+
+    /**
      * Transposes a rows × cols block: {@code dst[dstOff + p*ldd + r] = src[srcOff + r*cols + p]} for
      * r &lt; rows, p &lt; cols. The weight gradient's output gradient, channel-major (O × P) per
      * image, becomes pixel-major (P × O) for {@link #weightTile}.

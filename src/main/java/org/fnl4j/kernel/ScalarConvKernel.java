@@ -37,6 +37,27 @@ public final class ScalarConvKernel implements ConvKernel {
     }
 
     @Override
+    public void forwardTile(int channelVectors, int pixels, int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff,
+                            float[] src, int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo,
+                            boolean accumulate) {
+        if (java.util.Arrays.stream(ConvKernel.tilePixels(channelVectors)).noneMatch(p -> p == pixels)) {
+            throw new IllegalArgumentException("forwardTile: " + channelVectors + " channel vectors by "
+                    + pixels + " pixels is not a tile size of ConvKernel.tilePixels");
+        }
+        int width = channelVectors * LANES;
+        for (int t = 0; t < pixels; t++) {
+            int s = srcOff + pix[pixOff + t], o = outOff + t * ldo;
+            for (int c = 0; c < width; c++) {
+                float acc = accumulate ? out[o + c] : 0f;
+                for (int k = 0; k < kCount; k++) {
+                    acc = Math.fma(w[wOff + k * ldw + c], src[s + offs[kOff + k]], acc);
+                }
+                out[o + c] = acc;
+            }
+        }
+    }
+
+    @Override
     public void weightBlock(int qVectors, float[] dy, int dyOff, int ldd, float[] src, int srcOff,
                             int[] offs, int kOff, float[] acc, int accOff) {
         for (int r = 0; r < MR; r++) {

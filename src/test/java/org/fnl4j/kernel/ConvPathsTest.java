@@ -2,6 +2,8 @@ package org.fnl4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.fnl4j.tensor.Rng;
@@ -242,6 +244,106 @@ class ConvPathsTest {
                 scalar.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a1, 4, lda);
                 simd.weightTile(vectors, rows, cols, ws, dyT, 3, ldd, src, 1, offs, 2, a2, 4, lda);
                 assertArrayEquals(a1, a2, "weightTile size " + n + ", " + vectors + " channel vectors");
+            }
+        }
+    }
+
+    /** Shapes with output channels in whole vectors of 16 lanes, where the channel-vectorized forward applies. */
+    private static final int[][] CHANNEL_FORWARD_GEOMETRIES = {
+        // n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups
+        {3, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1},    // ResNet-20's third stage
+        {2, 32, 14, 14, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1},  // its 32 -> 64 downsampling
+        {2, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1},  // its second stage
+        {2, 5, 9, 11, 48, 3, 1, 1, 1, 1, 0, 1, 1, 1},    // 3x1 of a factorized layer, three vectors
+        {2, 6, 5, 7, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2},     // dilated, grouped
+        {1, 3, 1, 1, 80, 1, 1, 1, 1, 0, 0, 1, 1, 1},     // one pixel, five vectors (4 + 1)
+        {2, 7, 31, 31, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1},   // odd sizes, strided, one vector
+        {2, 48, 5, 3, 16, 1, 3, 1, 1, 0, 1, 1, 1, 1},    // 1x3; input gradient with three vectors
+        {2, 32, 6, 6, 32, 3, 3, 1, 1, 1, 1, 2, 2, 2},    // dilated, grouped: 16 channels per group both ways
+    };
+
+    @Test
+    void channelVectorizedForwardGivesThePixelPathsBits() {
+        ConvKernel scalar = new ScalarConvKernel();
+        ConvKernel[] kernels = Kernels.simdActive()
+                ? new ConvKernel[] {scalar, Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class)}
+                : new ConvKernel[] {scalar};
+        for (ConvKernel kern : kernels) {
+            for (int[] g : CHANNEL_FORWARD_GEOMETRIES) {
+                ConvShape s = ConvTest.shape(g);
+                assumeTrue(s.outPerGroup() % kern.lanes() == 0, "the geometries assume 16 lanes");
+                Rng rng = new Rng(14);
+                float[] x = ConvTest.random(s.inputSize(), rng), w = ConvTest.random(s.weightSize(), rng);
+                float[] bias = ConvTest.random(s.outChannels(), rng);
+                String name = kern.getClass().getSimpleName() + " " + s;
+                ConvImplicit.Plan plan = ConvImplicit.forwardPlan(s, kern.lanes());
+                float[] yRef = new float[(int) s.outputSize()];
+                ConvReference.forward(s, x, 0, w, 0, bias, 0, yRef, 0);
+                float[] yPixels = ConvTest.random(s.outputSize(), rng), yChannels = ConvTest.random(s.outputSize(), rng);
+                ConvImplicit.forwardPixels(kern, s, plan, x, 0, w, 0, bias, 0, yPixels, 0, null);
+                ConvImplicit.forwardChannels(kern, s, plan, x, 0, w, 0, bias, 0, yChannels, 0, null);
+                ConvTest.assertClose(yRef, yChannels, name + " channel-vectorized forward");
+                assertArrayEquals(yPixels, yChannels, name + " channel vs pixel forward bits");
+                float[] noBias1 = new float[(int) s.outputSize()], noBias2 = new float[(int) s.outputSize()];
+                ConvImplicit.forwardPixels(kern, s, plan, x, 0, w, 0, null, 0, noBias1, 0, null);
+                ConvImplicit.forwardChannels(kern, s, plan, x, 0, w, 0, null, 0, noBias2, 0, null);
+                assertArrayEquals(noBias1, noBias2, name + " channel vs pixel forward bits, no bias");
+                if (s.strideH() == 1 && s.strideW() == 1 && s.inPerGroup() % kern.lanes() == 0) {
+                    float[] dy = ConvTest.random(s.outputSize(), rng);
+                    ConvImplicit.Plan back = ConvImplicit.backwardInputPlan(s, kern.lanes());
+                    float[] dxRef = ConvTest.random(s.inputSize(), new Rng(15)), dxPixels = dxRef.clone(), dxChannels = dxRef.clone();
+                    ConvReference.backwardInput(s, dy, 0, w, 0, dxRef, 0);
+                    ConvImplicit.backwardInputPixels(kern, s, back, dy, 0, w, 0, dxPixels, 0);
+                    ConvImplicit.backwardInputChannels(kern, s, back, dy, 0, w, 0, dxChannels, 0);
+                    ConvTest.assertClose(dxRef, dxChannels, name + " channel-vectorized backwardInput");
+                    assertArrayEquals(dxPixels, dxChannels, name + " channel vs pixel backwardInput bits");
+                }
+            }
+        }
+    }
+
+    @Test
+    void channelForwardIsPickedWhereThePixelPathWastesLanes() {
+        int lanes = 16;
+        ConvShape stage3 = ConvTest.shape(CHANNEL_FORWARD_GEOMETRIES[0]);
+        // 7x7 planes: the pixel path computes 64 lanes per 49 pixels, the channel path 50 (tiles of 5).
+        assertTrue(ConvImplicit.channelForward(stage3, ConvImplicit.forwardPlan(stage3, lanes), lanes), "7x7, 64 channels");
+        ConvShape forty = ConvTest.shape(new int[] {1, 64, 7, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1});
+        assertFalse(ConvImplicit.channelForward(forty, ConvImplicit.forwardPlan(forty, lanes), lanes),
+                "40 output channels are not whole vectors");
+        ConvShape wide = ConvTest.shape(new int[] {1, 16, 32, 32, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1});
+        assertFalse(ConvImplicit.channelForward(wide, ConvImplicit.forwardPlan(wide, lanes), lanes),
+                "a 1x1 convolution over 32x32 wastes no lanes on the pixel path");
+    }
+
+    @Test
+    void simdAndScalarForwardTilesAgreeAtOddSizes() {
+        assumeTrue(Kernels.simdActive());
+        ConvKernel simd = Kernels.loadSimd("org.fnl4j.kernel.simd.SimdConvKernel", ConvKernel.class);
+        ConvKernel scalar = new ScalarConvKernel();
+        assumeTrue(simd.lanes() == scalar.lanes(), "bitwise tile parity needs equal lane counts");
+        int lanes = simd.lanes();
+        for (int kCount : new int[] {1, 7, 31, 1021}) {
+            for (int vectors = 1; vectors <= ConvKernel.MAX_CHANNEL_VECTORS; vectors++) {
+                for (int pixels : ConvKernel.tilePixels(vectors)) for (boolean accumulate : new boolean[] {false, true}) {
+                    Rng rng = new Rng(kCount * 10L + vectors);
+                    int ldw = vectors * lanes + 3, ldo = vectors * lanes + 5;
+                    int[] offs = new int[kCount + 2];
+                    for (int t = 0; t < offs.length; t++) {
+                        offs[t] = rng.nextInt(97);
+                    }
+                    int[] pix = new int[pixels + 1];
+                    for (int t = 0; t < pix.length; t++) {
+                        pix[t] = rng.nextInt(31);
+                    }
+                    float[] w = ConvTest.random((long) (kCount + 1) * ldw + 2, rng);
+                    float[] src = ConvTest.random(140, rng);
+                    float[] o1 = ConvTest.random((long) pixels * ldo + 7, rng), o2 = o1.clone();
+                    scalar.forwardTile(vectors, pixels, kCount, w, 2, ldw, offs, 1, src, 3, pix, 1, o1, 4, ldo, accumulate);
+                    simd.forwardTile(vectors, pixels, kCount, w, 2, ldw, offs, 1, src, 3, pix, 1, o2, 4, ldo, accumulate);
+                    assertArrayEquals(o1, o2, "forwardTile taps " + kCount + ", " + vectors + " channel vectors x " + pixels
+                            + " pixels, accumulate " + accumulate);
+                }
             }
         }
     }

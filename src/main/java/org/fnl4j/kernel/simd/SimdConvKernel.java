@@ -571,6 +571,468 @@ public final class SimdConvKernel implements ConvKernel {
      * which shapes had run first.
      */
     @Override
+    public void forwardTile(int channelVectors, int pixels, int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff,
+                            float[] src, int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo,
+                            boolean accumulate) {
+        switch (channelVectors * 16 + pixels) {
+            case 69 -> forwardTile4x5(kCount, w, wOff, ldw, offs, kOff, src, srcOff, pix, pixOff, out, outOff, ldo, accumulate);
+            case 70 -> forwardTile4x6(kCount, w, wOff, ldw, offs, kOff, src, srcOff, pix, pixOff, out, outOff, ldo, accumulate);
+            case 56 -> forwardTile3x8(kCount, w, wOff, ldw, offs, kOff, src, srcOff, pix, pixOff, out, outOff, ldo, accumulate);
+            case 44 -> forwardTile2x12(kCount, w, wOff, ldw, offs, kOff, src, srcOff, pix, pixOff, out, outOff, ldo, accumulate);
+            case 28 -> forwardTile1x12(kCount, w, wOff, ldw, offs, kOff, src, srcOff, pix, pixOff, out, outOff, ldo, accumulate);
+            default -> throw new IllegalArgumentException("forwardTile: " + channelVectors + " channel vectors by "
+                    + pixels + " pixels is not a tile size of ConvKernel.tilePixels");
+        }
+    }
+
+    private static void forwardTile4x5(int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff, float[] src,
+                                      int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo, boolean accumulate) {
+        int s0 = srcOff + pix[pixOff + 0];
+        int s1 = srcOff + pix[pixOff + 1];
+        int s2 = srcOff + pix[pixOff + 2];
+        int s3 = srcOff + pix[pixOff + 3];
+        int s4 = srcOff + pix[pixOff + 4];
+        FloatVector a00 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a01 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a02 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a03 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a10 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a11 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a12 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a13 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a20 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a21 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a22 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a23 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a30 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a31 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a32 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a33 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a40 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a41 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a42 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a43 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 3 * L) : FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int wi = wOff + k * ldw, q = offs[kOff + k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + 0 * L);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = w0.fma(b0, a00);
+            a01 = w1.fma(b0, a01);
+            a02 = w2.fma(b0, a02);
+            a03 = w3.fma(b0, a03);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = w0.fma(b1, a10);
+            a11 = w1.fma(b1, a11);
+            a12 = w2.fma(b1, a12);
+            a13 = w3.fma(b1, a13);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = w0.fma(b2, a20);
+            a21 = w1.fma(b2, a21);
+            a22 = w2.fma(b2, a22);
+            a23 = w3.fma(b2, a23);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = w0.fma(b3, a30);
+            a31 = w1.fma(b3, a31);
+            a32 = w2.fma(b3, a32);
+            a33 = w3.fma(b3, a33);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = w0.fma(b4, a40);
+            a41 = w1.fma(b4, a41);
+            a42 = w2.fma(b4, a42);
+            a43 = w3.fma(b4, a43);
+        }
+        a00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        a01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        a02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        a03.intoArray(out, outOff + 0 * ldo + 3 * L);
+        a10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        a11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        a12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        a13.intoArray(out, outOff + 1 * ldo + 3 * L);
+        a20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        a21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        a22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        a23.intoArray(out, outOff + 2 * ldo + 3 * L);
+        a30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        a31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        a32.intoArray(out, outOff + 3 * ldo + 2 * L);
+        a33.intoArray(out, outOff + 3 * ldo + 3 * L);
+        a40.intoArray(out, outOff + 4 * ldo + 0 * L);
+        a41.intoArray(out, outOff + 4 * ldo + 1 * L);
+        a42.intoArray(out, outOff + 4 * ldo + 2 * L);
+        a43.intoArray(out, outOff + 4 * ldo + 3 * L);
+    }
+
+    private static void forwardTile4x6(int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff, float[] src,
+                                      int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo, boolean accumulate) {
+        int s0 = srcOff + pix[pixOff + 0];
+        int s1 = srcOff + pix[pixOff + 1];
+        int s2 = srcOff + pix[pixOff + 2];
+        int s3 = srcOff + pix[pixOff + 3];
+        int s4 = srcOff + pix[pixOff + 4];
+        int s5 = srcOff + pix[pixOff + 5];
+        FloatVector a00 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a01 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a02 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a03 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a10 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a11 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a12 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a13 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a20 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a21 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a22 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a23 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a30 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a31 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a32 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a33 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a40 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a41 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a42 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a43 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 3 * L) : FloatVector.zero(S);
+        FloatVector a50 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a51 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a52 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a53 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 3 * L) : FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int wi = wOff + k * ldw, q = offs[kOff + k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + 0 * L);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = w0.fma(b0, a00);
+            a01 = w1.fma(b0, a01);
+            a02 = w2.fma(b0, a02);
+            a03 = w3.fma(b0, a03);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = w0.fma(b1, a10);
+            a11 = w1.fma(b1, a11);
+            a12 = w2.fma(b1, a12);
+            a13 = w3.fma(b1, a13);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = w0.fma(b2, a20);
+            a21 = w1.fma(b2, a21);
+            a22 = w2.fma(b2, a22);
+            a23 = w3.fma(b2, a23);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = w0.fma(b3, a30);
+            a31 = w1.fma(b3, a31);
+            a32 = w2.fma(b3, a32);
+            a33 = w3.fma(b3, a33);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = w0.fma(b4, a40);
+            a41 = w1.fma(b4, a41);
+            a42 = w2.fma(b4, a42);
+            a43 = w3.fma(b4, a43);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = w0.fma(b5, a50);
+            a51 = w1.fma(b5, a51);
+            a52 = w2.fma(b5, a52);
+            a53 = w3.fma(b5, a53);
+        }
+        a00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        a01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        a02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        a03.intoArray(out, outOff + 0 * ldo + 3 * L);
+        a10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        a11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        a12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        a13.intoArray(out, outOff + 1 * ldo + 3 * L);
+        a20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        a21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        a22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        a23.intoArray(out, outOff + 2 * ldo + 3 * L);
+        a30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        a31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        a32.intoArray(out, outOff + 3 * ldo + 2 * L);
+        a33.intoArray(out, outOff + 3 * ldo + 3 * L);
+        a40.intoArray(out, outOff + 4 * ldo + 0 * L);
+        a41.intoArray(out, outOff + 4 * ldo + 1 * L);
+        a42.intoArray(out, outOff + 4 * ldo + 2 * L);
+        a43.intoArray(out, outOff + 4 * ldo + 3 * L);
+        a50.intoArray(out, outOff + 5 * ldo + 0 * L);
+        a51.intoArray(out, outOff + 5 * ldo + 1 * L);
+        a52.intoArray(out, outOff + 5 * ldo + 2 * L);
+        a53.intoArray(out, outOff + 5 * ldo + 3 * L);
+    }
+
+    private static void forwardTile3x8(int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff, float[] src,
+                                      int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo, boolean accumulate) {
+        int s0 = srcOff + pix[pixOff + 0];
+        int s1 = srcOff + pix[pixOff + 1];
+        int s2 = srcOff + pix[pixOff + 2];
+        int s3 = srcOff + pix[pixOff + 3];
+        int s4 = srcOff + pix[pixOff + 4];
+        int s5 = srcOff + pix[pixOff + 5];
+        int s6 = srcOff + pix[pixOff + 6];
+        int s7 = srcOff + pix[pixOff + 7];
+        FloatVector a00 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a01 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a02 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a10 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a11 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a12 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a20 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a21 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a22 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a30 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a31 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a32 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a40 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a41 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a42 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a50 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a51 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a52 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a60 = accumulate ? FloatVector.fromArray(S, out, outOff + 6 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a61 = accumulate ? FloatVector.fromArray(S, out, outOff + 6 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a62 = accumulate ? FloatVector.fromArray(S, out, outOff + 6 * ldo + 2 * L) : FloatVector.zero(S);
+        FloatVector a70 = accumulate ? FloatVector.fromArray(S, out, outOff + 7 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a71 = accumulate ? FloatVector.fromArray(S, out, outOff + 7 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a72 = accumulate ? FloatVector.fromArray(S, out, outOff + 7 * ldo + 2 * L) : FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int wi = wOff + k * ldw, q = offs[kOff + k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + 0 * L);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = w0.fma(b0, a00);
+            a01 = w1.fma(b0, a01);
+            a02 = w2.fma(b0, a02);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = w0.fma(b1, a10);
+            a11 = w1.fma(b1, a11);
+            a12 = w2.fma(b1, a12);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = w0.fma(b2, a20);
+            a21 = w1.fma(b2, a21);
+            a22 = w2.fma(b2, a22);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = w0.fma(b3, a30);
+            a31 = w1.fma(b3, a31);
+            a32 = w2.fma(b3, a32);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = w0.fma(b4, a40);
+            a41 = w1.fma(b4, a41);
+            a42 = w2.fma(b4, a42);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = w0.fma(b5, a50);
+            a51 = w1.fma(b5, a51);
+            a52 = w2.fma(b5, a52);
+            FloatVector b6 = FloatVector.broadcast(S, src[s6 + q]);
+            a60 = w0.fma(b6, a60);
+            a61 = w1.fma(b6, a61);
+            a62 = w2.fma(b6, a62);
+            FloatVector b7 = FloatVector.broadcast(S, src[s7 + q]);
+            a70 = w0.fma(b7, a70);
+            a71 = w1.fma(b7, a71);
+            a72 = w2.fma(b7, a72);
+        }
+        a00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        a01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        a02.intoArray(out, outOff + 0 * ldo + 2 * L);
+        a10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        a11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        a12.intoArray(out, outOff + 1 * ldo + 2 * L);
+        a20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        a21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        a22.intoArray(out, outOff + 2 * ldo + 2 * L);
+        a30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        a31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        a32.intoArray(out, outOff + 3 * ldo + 2 * L);
+        a40.intoArray(out, outOff + 4 * ldo + 0 * L);
+        a41.intoArray(out, outOff + 4 * ldo + 1 * L);
+        a42.intoArray(out, outOff + 4 * ldo + 2 * L);
+        a50.intoArray(out, outOff + 5 * ldo + 0 * L);
+        a51.intoArray(out, outOff + 5 * ldo + 1 * L);
+        a52.intoArray(out, outOff + 5 * ldo + 2 * L);
+        a60.intoArray(out, outOff + 6 * ldo + 0 * L);
+        a61.intoArray(out, outOff + 6 * ldo + 1 * L);
+        a62.intoArray(out, outOff + 6 * ldo + 2 * L);
+        a70.intoArray(out, outOff + 7 * ldo + 0 * L);
+        a71.intoArray(out, outOff + 7 * ldo + 1 * L);
+        a72.intoArray(out, outOff + 7 * ldo + 2 * L);
+    }
+
+    private static void forwardTile2x12(int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff, float[] src,
+                                      int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo, boolean accumulate) {
+        int s0 = srcOff + pix[pixOff + 0];
+        int s1 = srcOff + pix[pixOff + 1];
+        int s2 = srcOff + pix[pixOff + 2];
+        int s3 = srcOff + pix[pixOff + 3];
+        int s4 = srcOff + pix[pixOff + 4];
+        int s5 = srcOff + pix[pixOff + 5];
+        int s6 = srcOff + pix[pixOff + 6];
+        int s7 = srcOff + pix[pixOff + 7];
+        int s8 = srcOff + pix[pixOff + 8];
+        int s9 = srcOff + pix[pixOff + 9];
+        int s10 = srcOff + pix[pixOff + 10];
+        int s11 = srcOff + pix[pixOff + 11];
+        FloatVector a00 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a01 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a10 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a11 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a20 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a21 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a30 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a31 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a40 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a41 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a50 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a51 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a60 = accumulate ? FloatVector.fromArray(S, out, outOff + 6 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a61 = accumulate ? FloatVector.fromArray(S, out, outOff + 6 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a70 = accumulate ? FloatVector.fromArray(S, out, outOff + 7 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a71 = accumulate ? FloatVector.fromArray(S, out, outOff + 7 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a80 = accumulate ? FloatVector.fromArray(S, out, outOff + 8 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a81 = accumulate ? FloatVector.fromArray(S, out, outOff + 8 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a90 = accumulate ? FloatVector.fromArray(S, out, outOff + 9 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a91 = accumulate ? FloatVector.fromArray(S, out, outOff + 9 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a100 = accumulate ? FloatVector.fromArray(S, out, outOff + 10 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a101 = accumulate ? FloatVector.fromArray(S, out, outOff + 10 * ldo + 1 * L) : FloatVector.zero(S);
+        FloatVector a110 = accumulate ? FloatVector.fromArray(S, out, outOff + 11 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a111 = accumulate ? FloatVector.fromArray(S, out, outOff + 11 * ldo + 1 * L) : FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int wi = wOff + k * ldw, q = offs[kOff + k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + 0 * L);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = w0.fma(b0, a00);
+            a01 = w1.fma(b0, a01);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = w0.fma(b1, a10);
+            a11 = w1.fma(b1, a11);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = w0.fma(b2, a20);
+            a21 = w1.fma(b2, a21);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = w0.fma(b3, a30);
+            a31 = w1.fma(b3, a31);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = w0.fma(b4, a40);
+            a41 = w1.fma(b4, a41);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = w0.fma(b5, a50);
+            a51 = w1.fma(b5, a51);
+            FloatVector b6 = FloatVector.broadcast(S, src[s6 + q]);
+            a60 = w0.fma(b6, a60);
+            a61 = w1.fma(b6, a61);
+            FloatVector b7 = FloatVector.broadcast(S, src[s7 + q]);
+            a70 = w0.fma(b7, a70);
+            a71 = w1.fma(b7, a71);
+            FloatVector b8 = FloatVector.broadcast(S, src[s8 + q]);
+            a80 = w0.fma(b8, a80);
+            a81 = w1.fma(b8, a81);
+            FloatVector b9 = FloatVector.broadcast(S, src[s9 + q]);
+            a90 = w0.fma(b9, a90);
+            a91 = w1.fma(b9, a91);
+            FloatVector b10 = FloatVector.broadcast(S, src[s10 + q]);
+            a100 = w0.fma(b10, a100);
+            a101 = w1.fma(b10, a101);
+            FloatVector b11 = FloatVector.broadcast(S, src[s11 + q]);
+            a110 = w0.fma(b11, a110);
+            a111 = w1.fma(b11, a111);
+        }
+        a00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        a01.intoArray(out, outOff + 0 * ldo + 1 * L);
+        a10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        a11.intoArray(out, outOff + 1 * ldo + 1 * L);
+        a20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        a21.intoArray(out, outOff + 2 * ldo + 1 * L);
+        a30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        a31.intoArray(out, outOff + 3 * ldo + 1 * L);
+        a40.intoArray(out, outOff + 4 * ldo + 0 * L);
+        a41.intoArray(out, outOff + 4 * ldo + 1 * L);
+        a50.intoArray(out, outOff + 5 * ldo + 0 * L);
+        a51.intoArray(out, outOff + 5 * ldo + 1 * L);
+        a60.intoArray(out, outOff + 6 * ldo + 0 * L);
+        a61.intoArray(out, outOff + 6 * ldo + 1 * L);
+        a70.intoArray(out, outOff + 7 * ldo + 0 * L);
+        a71.intoArray(out, outOff + 7 * ldo + 1 * L);
+        a80.intoArray(out, outOff + 8 * ldo + 0 * L);
+        a81.intoArray(out, outOff + 8 * ldo + 1 * L);
+        a90.intoArray(out, outOff + 9 * ldo + 0 * L);
+        a91.intoArray(out, outOff + 9 * ldo + 1 * L);
+        a100.intoArray(out, outOff + 10 * ldo + 0 * L);
+        a101.intoArray(out, outOff + 10 * ldo + 1 * L);
+        a110.intoArray(out, outOff + 11 * ldo + 0 * L);
+        a111.intoArray(out, outOff + 11 * ldo + 1 * L);
+    }
+
+    private static void forwardTile1x12(int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff, float[] src,
+                                      int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo, boolean accumulate) {
+        int s0 = srcOff + pix[pixOff + 0];
+        int s1 = srcOff + pix[pixOff + 1];
+        int s2 = srcOff + pix[pixOff + 2];
+        int s3 = srcOff + pix[pixOff + 3];
+        int s4 = srcOff + pix[pixOff + 4];
+        int s5 = srcOff + pix[pixOff + 5];
+        int s6 = srcOff + pix[pixOff + 6];
+        int s7 = srcOff + pix[pixOff + 7];
+        int s8 = srcOff + pix[pixOff + 8];
+        int s9 = srcOff + pix[pixOff + 9];
+        int s10 = srcOff + pix[pixOff + 10];
+        int s11 = srcOff + pix[pixOff + 11];
+        FloatVector a00 = accumulate ? FloatVector.fromArray(S, out, outOff + 0 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a10 = accumulate ? FloatVector.fromArray(S, out, outOff + 1 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a20 = accumulate ? FloatVector.fromArray(S, out, outOff + 2 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a30 = accumulate ? FloatVector.fromArray(S, out, outOff + 3 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a40 = accumulate ? FloatVector.fromArray(S, out, outOff + 4 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a50 = accumulate ? FloatVector.fromArray(S, out, outOff + 5 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a60 = accumulate ? FloatVector.fromArray(S, out, outOff + 6 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a70 = accumulate ? FloatVector.fromArray(S, out, outOff + 7 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a80 = accumulate ? FloatVector.fromArray(S, out, outOff + 8 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a90 = accumulate ? FloatVector.fromArray(S, out, outOff + 9 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a100 = accumulate ? FloatVector.fromArray(S, out, outOff + 10 * ldo + 0 * L) : FloatVector.zero(S);
+        FloatVector a110 = accumulate ? FloatVector.fromArray(S, out, outOff + 11 * ldo + 0 * L) : FloatVector.zero(S);
+        for (int k = 0; k < kCount; k++) {
+            int wi = wOff + k * ldw, q = offs[kOff + k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + 0 * L);
+            FloatVector b0 = FloatVector.broadcast(S, src[s0 + q]);
+            a00 = w0.fma(b0, a00);
+            FloatVector b1 = FloatVector.broadcast(S, src[s1 + q]);
+            a10 = w0.fma(b1, a10);
+            FloatVector b2 = FloatVector.broadcast(S, src[s2 + q]);
+            a20 = w0.fma(b2, a20);
+            FloatVector b3 = FloatVector.broadcast(S, src[s3 + q]);
+            a30 = w0.fma(b3, a30);
+            FloatVector b4 = FloatVector.broadcast(S, src[s4 + q]);
+            a40 = w0.fma(b4, a40);
+            FloatVector b5 = FloatVector.broadcast(S, src[s5 + q]);
+            a50 = w0.fma(b5, a50);
+            FloatVector b6 = FloatVector.broadcast(S, src[s6 + q]);
+            a60 = w0.fma(b6, a60);
+            FloatVector b7 = FloatVector.broadcast(S, src[s7 + q]);
+            a70 = w0.fma(b7, a70);
+            FloatVector b8 = FloatVector.broadcast(S, src[s8 + q]);
+            a80 = w0.fma(b8, a80);
+            FloatVector b9 = FloatVector.broadcast(S, src[s9 + q]);
+            a90 = w0.fma(b9, a90);
+            FloatVector b10 = FloatVector.broadcast(S, src[s10 + q]);
+            a100 = w0.fma(b10, a100);
+            FloatVector b11 = FloatVector.broadcast(S, src[s11 + q]);
+            a110 = w0.fma(b11, a110);
+        }
+        a00.intoArray(out, outOff + 0 * ldo + 0 * L);
+        a10.intoArray(out, outOff + 1 * ldo + 0 * L);
+        a20.intoArray(out, outOff + 2 * ldo + 0 * L);
+        a30.intoArray(out, outOff + 3 * ldo + 0 * L);
+        a40.intoArray(out, outOff + 4 * ldo + 0 * L);
+        a50.intoArray(out, outOff + 5 * ldo + 0 * L);
+        a60.intoArray(out, outOff + 6 * ldo + 0 * L);
+        a70.intoArray(out, outOff + 7 * ldo + 0 * L);
+        a80.intoArray(out, outOff + 8 * ldo + 0 * L);
+        a90.intoArray(out, outOff + 9 * ldo + 0 * L);
+        a100.intoArray(out, outOff + 10 * ldo + 0 * L);
+        a110.intoArray(out, outOff + 11 * ldo + 0 * L);
+    }
+
+    @Override
     public void weightTile(int channelVectors, int rows, int cols, int ws, float[] dyT, int dyOff, int ldd,
                            float[] src, int srcOff, int[] offs, int tOff, float[] acc, int accOff, int lda) {
         switch (channelVectors) {
