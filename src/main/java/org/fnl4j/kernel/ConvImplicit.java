@@ -190,7 +190,7 @@ public final class ConvImplicit {
      * {@link #CHANNEL_FORWARD_MARGIN} of the useful work beyond what the channel path wastes.
      */
     static boolean channelVectorized(int rows, int pixels, Plan plan, int lanes) {
-        if (rows % lanes != 0 || CHANNEL_FORWARD_MARGIN >= 1e9) {
+        if (rows % lanes != 0) {
             return false;
         }
         int tile = tileFor(Math.min(rows / lanes, ConvKernel.MAX_CHANNEL_VECTORS), pixels);

@@ -40,7 +40,11 @@ public final class ScalarConvKernel implements ConvKernel {
     public void forwardTile(int channelVectors, int pixels, int kCount, float[] w, int wOff, int ldw, int[] offs, int kOff,
                             float[] src, int srcOff, int[] pix, int pixOff, float[] out, int outOff, int ldo,
                             boolean accumulate) {
-        if (java.util.Arrays.stream(ConvKernel.tilePixels(channelVectors)).noneMatch(p -> p == pixels)) {
+        boolean tileSize = false;
+        for (int p : ConvKernel.tilePixels(channelVectors)) {
+            tileSize |= p == pixels;
+        }
+        if (!tileSize) {
             throw new IllegalArgumentException("forwardTile: " + channelVectors + " channel vectors by "
                     + pixels + " pixels is not a tile size of ConvKernel.tilePixels");
         }
